@@ -1,0 +1,69 @@
+# Family Connect. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+# Tests run like production (DEBUG off, MFA on) but over plain HTTP with unhashed static files.
+TEST_ENV := DEBUG=false SECURE_HTTPS=false STATIC_MANIFEST=false \
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-never-used-in-production-0123456789}
+DEMO_ENV := DEBUG=true REQUIRE_MFA=$${REQUIRE_MFA:-false}
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet uv==$(UV_VERSION)
+	$(UV) pip install --quiet -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/app.css: node_modules/.installed static/scss/app.scss
+	npm run --silent build
+
+.PHONY: install
+install: $(VENV)/.installed static/build/app.css ## Create the virtualenv, install Python and npm packages, build CSS
+
+.PHONY: lock
+lock: | $(VENV)/bin/python ## Re-pin Python packages in requirements.lock from pyproject.toml
+	$(VENV)/bin/pip install --quiet uv==$(UV_VERSION)
+	$(UV) pip compile pyproject.toml --group dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+.PHONY: migrate
+migrate: install ## Apply database migrations
+	$(DEMO_ENV) $(PY) manage.py migrate --no-input
+
+.PHONY: demo
+demo: migrate ## Load reference data and the demo logins
+	$(DEMO_ENV) $(PY) manage.py demo_setup
+
+.PHONY: run
+run: demo ## Install, migrate, load demo data and serve on http://127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+.PHONY: test
+test: install ## Run the whole test suite (PostgreSQL and Redis when DATABASE_URL and CELERY_BROKER_URL are set)
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: install ## Check style with ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: format
+format: install ## Format the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+.PHONY: clean
+clean: ## Remove the virtualenv, npm packages, built assets and local data
+	rm -rf $(VENV) node_modules static/build static/vendor var

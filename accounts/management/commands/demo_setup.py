@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from accounts.personas import PERSONAS
+from accounts.services import persona_user_ensure
+from locality.services import reference_data_load
+
+DEMO_PASSWORD = "family-connect-demo"  # noqa: S105 - synthetic demo accounts, refused with DEBUG off
+
+
+class Command(BaseCommand):
+    help = "Load reference data and create one demo login per role (DEBUG only)"
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "Demo logins are only created with DEBUG=true; they share a known password."
+            )
+        reference_data_load()
+        start = timezone.localdate().replace(month=1, day=1)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
+        for persona in PERSONAS:
+            persona_user_ensure(persona=persona, password=DEMO_PASSWORD, start_date=start)
+            team = f", {persona.team_slug}" if persona.team_slug else ""
+            self.stdout.write(f"  {persona.username:<22} {persona.job_title}{team}")
+        if settings.REQUIRE_MFA:
+            self.stdout.write(
+                "\nTwo-factor sign-in is on: each login pairs an authenticator app the first time."
+            )
+        else:
+            self.stdout.write("\nTwo-factor sign-in is OFF for this demo (REQUIRE_MFA=false).")

@@ -1,0 +1,34 @@
+"""The service navigation: each entry names the rule that decides who sees it."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from accounts import rules
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    allowed: callable
+
+
+NAVIGATION = [
+    NavEntry("Home", "home", lambda user: True),
+    NavEntry("Access log", "audit:access-log", rules.can_read_access_log),
+    NavEntry("Administration", "admin:index", rules.can_administer),
+]
+
+
+def navigation_for(*, user, path: str) -> list[dict]:
+    if not (user.is_authenticated and user.is_active):
+        return []
+    items = []
+    for entry in NAVIGATION:
+        if not entry.allowed(user):
+            continue
+        url = reverse(entry.url_name)
+        active = path == url if url == "/" else path.startswith(url)
+        items.append({"label": entry.label, "url": url, "active": active})
+    return items

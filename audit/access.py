@@ -1,0 +1,35 @@
+"""The one door to a child's record.
+
+Every page or API endpoint that shows a person, consultation or case loads it through
+``record_get_for_user``: the queryset it is given must already be scoped to what the user may
+see (each app's ``*_visible_to`` selector), so an outsider gets the same 404 as for a record that
+does not exist, and every successful read writes an access-log row.
+"""
+
+from django.http import Http404
+
+from audit.services import AccessAction, access_log_record
+
+
+def record_get_for_user(
+    *,
+    request,
+    visible,
+    pk,
+    record_type: str,
+    person_id_of=lambda record: None,
+    reason: str = "",
+    action: str = AccessAction.VIEW,
+):
+    record = visible.filter(pk=pk).first()
+    if record is None:
+        raise Http404(f"No {record_type} found")
+    access_log_record(
+        request=request,
+        action=action,
+        record_type=record_type,
+        record_id=record.pk,
+        person_id=person_id_of(record),
+        reason=reason,
+    )
+    return record

@@ -1,0 +1,67 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove an access-log row."""
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Access-log rows cannot be changed")
+
+    def delete(self):
+        raise AppendOnlyError("Access-log rows cannot be deleted")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Access-log rows cannot be changed")
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "VIEW", "Viewed"
+    SEARCH = "SEARCH", "Searched"
+    EXPORT = "EXPORT", "Exported"
+    CHANGE = "CHANGE", "Changed"
+
+
+class AccessLog(models.Model):
+    """Who looked at which child's record, when and from where. Written once, never changed.
+
+    Ids of people and records are kept as values, not foreign keys, so a merge or a deletion
+    elsewhere can never rewrite or remove the history of who saw what. On PostgreSQL a trigger
+    also refuses UPDATE and DELETE from any client.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=32)
+    team_slugs = models.CharField(
+        max_length=400, blank=True, help_text="The user's teams at the time"
+    )
+    action = models.CharField(max_length=12, choices=AccessAction.choices)
+    record_type = models.CharField(max_length=40)
+    record_id = models.CharField(max_length=64, blank=True)
+    person_id = models.UUIDField(null=True, blank=True, db_index=True)
+    view_name = models.CharField(max_length=120)
+    request_id = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["user", "-at"], name="accesslog_user_at")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.action} {self.record_type} {self.record_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Access-log rows cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Access-log rows cannot be deleted")

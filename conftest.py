@@ -1,0 +1,85 @@
+"""Fixtures shared by every test: reference data, the named personas, and signed-in clients.
+
+Personas (STYLE.md point 10): a Family Connect practitioner, a Family Connect manager, a Rugby
+FHLP, a Warwick FHLP, a locality team manager, a MACPT Lead Child Protection Practitioner, an
+auditor, an administrator, and a stranger (an active account with no role or team).
+"""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
+from accounts.personas import PERSONAS, PERSONAS_BY_KEY
+from accounts.services import persona_user_ensure
+from locality.services import reference_data_load
+
+PERSONA_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+PERSONA_KEYS = [persona.key for persona in PERSONAS] + ["stranger"]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs half a second a persona; the algorithm is not what these tests check.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def reference_data(db):
+    reference_data_load()
+
+
+@pytest.fixture
+def make_persona(reference_data):
+    def make(key: str) -> User:
+        if key == "stranger":
+            user, _ = User.objects.get_or_create(
+                username="sam.stranger", defaults={"first_name": "Sam"}
+            )
+            user.set_password(PERSONA_PASSWORD)
+            user.save()
+            return user
+        return persona_user_ensure(
+            persona=PERSONAS_BY_KEY[key], password=PERSONA_PASSWORD, start_date=timezone.localdate()
+        )
+
+    return make
+
+
+def _persona_fixture(key):
+    @pytest.fixture(name=key)
+    def fixture(make_persona):
+        return make_persona(key)
+
+    return fixture
+
+
+for _key in PERSONA_KEYS:
+    globals()[_key] = _persona_fixture(_key)
+
+
+def verified_client(user: User) -> Client:
+    """A test client signed in as the user, with two-factor verification done as django-otp records it."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Test authenticator", defaults={"confirmed": True}
+    )
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(make_persona):
+    """client_for("practitioner") -> a signed-in, verified client; client_for("anonymous") -> no sign-in."""
+
+    def make(key: str) -> Client:
+        if key == "anonymous":
+            return Client()
+        return verified_client(make_persona(key))
+
+    return make

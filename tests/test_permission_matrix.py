@@ -1,0 +1,80 @@
+import importlib
+import pkgutil
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import tests
+from audit.models import AccessLog
+from tests.matrix import PERSONAS, Route
+
+# Django's own admin has dozens of generated URLs; they share one permission (is_staff, and
+# per-model permissions) that the admin itself enforces. The matrix walks its index page.
+COVERED_BY_ADMIN_INDEX = "admin:"
+
+
+def _collect_routes() -> list[Route]:
+    routes = []
+    for module in pkgutil.iter_modules(tests.__path__):
+        if not module.ispkg:
+            continue
+        try:
+            permissions = importlib.import_module(f"tests.{module.name}.permissions")
+        except ModuleNotFoundError:
+            continue
+        routes.extend(permissions.ROUTES)
+    return routes
+
+
+ROUTES = _collect_routes()
+
+
+def _url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            child_namespace = namespace
+            if pattern.namespace:
+                child_namespace = f"{namespace}{pattern.namespace}:"
+            yield from _url_names(pattern, child_namespace)
+        elif isinstance(pattern, URLPattern):
+            yield (
+                f"{namespace}{pattern.name}"
+                if pattern.name
+                else f"{namespace}<unnamed {pattern.pattern}>"
+            )
+
+
+def test_every_url_pattern_is_in_the_permission_matrix():
+    in_matrix = {route.name for route in ROUTES}
+
+    missing = sorted(
+        name
+        for name in set(_url_names())
+        if name not in in_matrix and not name.startswith(COVERED_BY_ADMIN_INDEX)
+    )
+
+    assert missing == [], f"Add these URL patterns to a tests/<app>/permissions.py: {missing}"
+
+
+def test_every_matrix_entry_names_every_persona():
+    incomplete = [route.id for route in ROUTES if set(route.statuses) != set(PERSONAS)]
+
+    assert incomplete == []
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.id)
+def test_persona_gets_the_expected_status(route, persona, client_for):
+    client = client_for(persona)
+    url = reverse(route.name, kwargs=route.kwargs() if route.kwargs else None)
+    logged_before = AccessLog.objects.count()
+
+    response = client.get(url, route.query)
+
+    assert response.status_code == route.statuses[persona], (
+        f"{persona} GET {url}: expected {route.statuses[persona]}, got {response.status_code}"
+    )
+    if route.logs_access:
+        expected_rows = 1 if response.status_code == 200 else 0
+        assert AccessLog.objects.count() - logged_before == expected_rows
