@@ -1,0 +1,9 @@
+"""Version 1 of the API. Each app keeps its endpoints in its own api_urls.py."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("locality.api_urls")),
+    path("people/", include("people.api_urls")),
+    path("spectrum/", include("spectrum.api_urls")),
+]
