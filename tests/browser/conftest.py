@@ -38,7 +38,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists() or not AXE_SCRIPT.exists():
-        message = f"Browser tests need {CHROMIUM} (apt-get install chromium) and {AXE_SCRIPT} (npm ci)"
+        message = (
+            f"Browser tests need {CHROMIUM} (apt-get install chromium) and {AXE_SCRIPT} (npm ci)"
+        )
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -95,7 +97,9 @@ def current_totp(device: TOTPDevice) -> str:
 
 def sign_in(page: Page, live_server, user, *, check_accessibility: bool = True) -> None:
     """Sign in through the real pages: password, then the TOTP code from the user's device."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="Phone", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Phone", defaults={"confirmed": True}
+    )
     page.goto(f"{live_server.url}/sign-in/")
     if check_accessibility:
         assert_accessible(page, "sign-in page")

@@ -27,7 +27,9 @@ def test_each_persona_signs_in_with_a_security_code_and_every_page_they_can_reac
         assert_accessible(page, f"{href} for {persona}")
 
 
-def test_first_sign_in_pairs_an_authenticator_app_from_the_key_on_screen(page, live_server, practitioner):
+def test_first_sign_in_pairs_an_authenticator_app_from_the_key_on_screen(
+    page, live_server, practitioner
+):
     page.goto(f"{live_server.url}/sign-in/")
     page.get_by_label("Username").fill(practitioner.username)
     page.get_by_label("Password").fill(PERSONA_PASSWORD)
@@ -52,13 +54,17 @@ def test_first_sign_in_pairs_an_authenticator_app_from_the_key_on_screen(page, l
     assert device.confirmed
 
 
-def test_a_wrong_password_is_reported_beside_the_form_and_keeps_the_username(page, live_server, practitioner):
+def test_a_wrong_password_is_reported_beside_the_form_and_keeps_the_username(
+    page, live_server, practitioner
+):
     page.goto(f"{live_server.url}/sign-in/")
     page.get_by_label("Username").fill(practitioner.username)
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
 
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a correct username and password")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter a correct username and password"
+    )
     expect(page.get_by_label("Username")).to_have_value(practitioner.username)
     assert_accessible(page, "sign-in with an error")
 
