@@ -35,6 +35,7 @@ def _clean_env(**overrides) -> dict:
             "CELERY_BROKER_URL",
             "EMAIL_HOST",
             "REQUIRE_MFA",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
     env.update(overrides)
