@@ -60,7 +60,7 @@ def verify(request):
     devices = list(_confirmed_devices(request.user))
     if not devices:
         return redirect(f"{reverse('accounts:set-up-authenticator')}?next={destination}")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         for device in devices:
             if device.verify_token(form.cleaned_data["token"]):
@@ -91,7 +91,7 @@ def set_up_authenticator(request):
         device = TOTPDevice.objects.create(
             user=request.user, name="Authenticator app", confirmed=False
         )
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True

@@ -6,6 +6,7 @@ see (each app's ``*_visible_to`` selector), so an outsider gets the same 404 as 
 does not exist, and every successful read writes an access-log row.
 """
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from audit.services import AccessAction, access_log_record
@@ -21,7 +22,10 @@ def record_get_for_user(
     reason: str = "",
     action: str = AccessAction.VIEW,
 ):
-    record = visible.filter(pk=pk).first()
+    try:
+        record = visible.filter(pk=pk).first()
+    except (ValueError, ValidationError):
+        record = None  # a malformed id finds nothing, like a missing one
     if record is None:
         raise Http404(f"No {record_type} found")
     access_log_record(

@@ -8,15 +8,33 @@ class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an access-log row."""
 
 
-class AccessLogQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AppendOnlyError("Access-log rows cannot be changed")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name} rows cannot be changed")
 
     def delete(self):
-        raise AppendOnlyError("Access-log rows cannot be deleted")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name} rows cannot be deleted")
 
     def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnlyError("Access-log rows cannot be changed")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name} rows cannot be changed")
+
+
+class AppendOnlyModel(models.Model):
+    """A record written once and never changed or removed through the application: logs that
+    auditors rely on (who saw a record, what was shared with whom)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.verbose_name} rows cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.verbose_name} rows cannot be deleted")
 
 
 class AccessAction(models.TextChoices):
@@ -26,7 +44,7 @@ class AccessAction(models.TextChoices):
     CHANGE = "CHANGE", "Changed"
 
 
-class AccessLog(models.Model):
+class AccessLog(AppendOnlyModel):
     """Who looked at which child's record, when and from where. Written once, never changed.
 
     Ids of people and records are kept as values, not foreign keys, so a merge or a deletion
@@ -49,19 +67,10 @@ class AccessLog(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     reason = models.TextField(blank=True)
 
-    objects = AccessLogQuerySet.as_manager()
-
     class Meta:
+        verbose_name = "access log"
         ordering = ["-at"]
         indexes = [models.Index(fields=["user", "-at"], name="accesslog_user_at")]
 
     def __str__(self):
         return f"{self.user_id} {self.action} {self.record_type} {self.record_id} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Access-log rows cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Access-log rows cannot be deleted")
