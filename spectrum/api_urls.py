@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from spectrum import api
+
+urlpatterns = [
+    path(
+        "frameworks/current/",
+        api.FrameworkCurrentView.as_view(),
+        name="api-spectrum-framework-current",
+    ),
+    path("suggest/", api.SuggestView.as_view(), name="api-spectrum-suggest"),
+]
