@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from locality import views
 
 app_name = "locality"
 
-urlpatterns = []
+urlpatterns = [
+    path("postcode-checker/", views.postcode_check, name="postcode-check"),
+]

@@ -4,12 +4,11 @@ from locality.services import reference_data_load
 
 
 class Command(BaseCommand):
-    help = "Create Warwickshire's areas, districts and teams where they are missing"
+    help = "Create Warwickshire's areas, districts and teams where missing, and the routing rules if there are none"
 
     def handle(self, *args, **options):
         created = reference_data_load()
         self.stdout.write(
-            "Reference data: created {areas} areas, {districts} districts, {teams} teams".format(
-                **created
-            )
+            "Reference data: created {areas} areas, {districts} districts, {teams} teams, "
+            "{routing_rules} routing rules".format(**created)
         )
