@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from people import api
+
+app_name = "people-api"
+
+urlpatterns = [
+    path("", api.PersonListCreateApi.as_view(), name="person-list"),
+    path("search/", api.PersonSearchApi.as_view(), name="person-search"),
+    path("<uuid:person_id>/", api.PersonDetailApi.as_view(), name="person-detail"),
+    path(
+        "<uuid:person_id>/relationships/",
+        api.PersonRelationshipsApi.as_view(),
+        name="person-relationships",
+    ),
+]

@@ -1,6 +1,13 @@
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
 from accounts import rules
 from audit.access import record_get_for_user
-from people.models import Person
+from people.models import ChronologyEvent, LivesWith, Person, PersonMerge, Relationship
+from people.search import Match, person_search  # noqa: F401  (the search is a selector too)
 
 
 def people_visible_to(*, user):
@@ -21,4 +28,126 @@ def person_get_for_user(*, request, person_id, reason: str = "") -> Person:
         record_type="person",
         person_id_of=lambda person: person.pk,
         reason=reason,
+    )
+
+
+@dataclass
+class RelatedPerson:
+    """Someone linked to the person being viewed, as the viewer may see them."""
+
+    person: Person | None  # None: a restricted record the viewer may not see
+    kind_label: str
+    relationship: Relationship | None = None
+    lives_with: LivesWith | None = None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.person is None
+
+
+def relationships_for(*, user, person: Person, include_ended: bool = True) -> list[RelatedPerson]:
+    """How everyone related to ``person`` relates to them, read from one row per pair."""
+    rows = Relationship.objects.filter(Q(from_person=person) | Q(to_person=person)).select_related(
+        "from_person", "to_person"
+    )
+    if not include_ended:
+        rows = rows.filter(end_date__isnull=True)
+    rows = list(rows)
+    visible = _visible_ids(user, [r.other(person).pk for r in rows])
+    related = []
+    for row in rows:
+        other = row.other(person)
+        label = dict(row._meta.get_field("kind").choices)[row.kind_for(person)]
+        related.append(
+            RelatedPerson(
+                person=other if other.pk in visible else None, kind_label=label, relationship=row
+            )
+        )
+    return sorted(related, key=lambda r: (not r.relationship.is_current, r.kind_label))
+
+
+def parental_responsibility_holders(*, person: Person):
+    return Person.objects.filter(
+        relationships_from__to_person=person,
+        relationships_from__parental_responsibility=True,
+        relationships_from__end_date__isnull=True,
+    ).distinct()
+
+
+def _visible_ids(user, ids) -> set:
+    return set(people_visible_to(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def household_ids(*, person: Person, on: dt.date | None = None) -> list:
+    """Everyone living with ``person`` on a day, directly or through someone else they live with."""
+    on = on or timezone.localdate()
+    current = (Q(since_date__isnull=True) | Q(since_date__lte=on)) & (
+        Q(until_date__isnull=True) | Q(until_date__gte=on)
+    )
+    seen, frontier = {person.pk}, [person.pk]
+    while frontier and len(seen) < 100:
+        links = (
+            LivesWith.objects.filter(current)
+            .filter(Q(person_a__in=frontier) | Q(person_b__in=frontier))
+            .values_list("person_a", "person_b")
+        )
+        frontier = []
+        for a, b in links:
+            for pk in (a, b):
+                if pk not in seen:
+                    seen.add(pk)
+                    frontier.append(pk)
+    return list(seen)
+
+
+def household_for(*, user, person: Person) -> list[RelatedPerson]:
+    """The person's household today, as the viewer may see it (themself excluded)."""
+    ids = [pk for pk in household_ids(person=person) if pk != person.pk]
+    links = {}
+    for link in LivesWith.objects.filter(
+        Q(person_a=person, person_b__in=ids) | Q(person_b=person, person_a__in=ids),
+        until_date__isnull=True,
+    ):
+        links[link.other(person).pk] = link
+    visible = _visible_ids(user, ids)
+    members = Person.objects.filter(pk__in=ids).order_by("date_of_birth", "given_name")
+    return [
+        RelatedPerson(
+            person=member if member.pk in visible else None,
+            kind_label="Lives with",
+            lives_with=links.get(member.pk),
+        )
+        for member in members
+    ]
+
+
+def chronology_for(*, person: Person):
+    return ChronologyEvent.objects.filter(person=person).select_related("recorded_by")
+
+
+def household_timeline(*, user, person: Person):
+    """Events about anyone in the household, newest first; hidden people's events are left out."""
+    ids = _visible_ids(user, household_ids(person=person)) | {person.pk}
+    return (
+        ChronologyEvent.objects.filter(person__in=ids)
+        .select_related("person", "recorded_by")
+        .order_by("-occurred_at", "-recorded_at")
+    )
+
+
+def merges_for(*, person: Person):
+    return PersonMerge.objects.filter(Q(survivor=person) | Q(merged=person)).select_related(
+        "merged_by", "undone_by"
+    )
+
+
+def merge_get_for_user(*, request, merge_id) -> PersonMerge:
+    return record_get_for_user(
+        request=request,
+        visible=PersonMerge.objects.filter(
+            survivor__in=people_visible_to(user=request.user)
+        ).select_related("survivor", "merged", "merged_by"),
+        pk=merge_id,
+        record_type="person-merge",
+        person_id_of=lambda merge: merge.survivor_id,
     )

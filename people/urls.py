@@ -5,5 +5,11 @@ from people import views
 app_name = "people"
 
 urlpatterns = [
+    path("search/", views.person_search_view, name="search"),
+    path("new/", views.person_create, name="person-create"),
     path("<uuid:person_id>/", views.person_detail, name="person-detail"),
+    path("<uuid:person_id>/household/", views.household_view, name="household"),
+    path("<uuid:person_id>/relationships/add/", views.relationship_add, name="relationship-add"),
+    path("<uuid:person_id>/merge/", views.person_merge_view, name="person-merge"),
+    path("merges/<uuid:merge_id>/", views.merge_detail, name="merge-detail"),
 ]

@@ -1,10 +1,332 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+import datetime as dt
 
-from people.selectors import person_get_for_user
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts import rules
+from audit.services import AccessAction, access_log_record
+from people.forms import (
+    MergeChooseForm,
+    PersonCreateForm,
+    PersonMergeForm,
+    PersonSearchForm,
+    RelationshipForm,
+)
+from people.search import (
+    LIKELY_DUPLICATE_SCORE,
+    PartialDate,
+    person_search,
+    search_criteria_parse,
+)
+from people.selectors import (
+    chronology_for,
+    household_for,
+    household_timeline,
+    merge_get_for_user,
+    merges_for,
+    parental_responsibility_holders,
+    people_visible_to,
+    person_get_for_user,
+    relationships_for,
+)
+from people.services import (
+    PersonMergeRefused,
+    SearchRequired,
+    duplicate_decision_pick_existing,
+    person_create_after_search,
+    person_merge,
+    person_merge_undo,
+    person_search_for_create,
+    person_search_log,
+    relationship_with_household_record,
+)
+
+
+def _require_front_door(user):
+    if not rules.can_use_front_door(user):
+        raise PermissionDenied
+
+
+@login_required
+def person_search_view(request):
+    _require_front_door(request.user)
+    form = PersonSearchForm(request.GET or None)
+    matches, search = None, None
+    if form.is_bound and form.is_valid():
+        matches = person_search(user=request.user, criteria=form.criteria)
+        search = person_search_log(
+            request=request, criteria=form.criteria.as_json(), matches=matches
+        )
+    return render(
+        request, "people/person_search.html", {"form": form, "matches": matches, "search": search}
+    )
+
+
+def _initial_from_search(search) -> dict:
+    """Carry what was searched for into the new person's form, as typed."""
+    criteria = search.criteria
+    name = criteria.get("name", "")
+    if "," in name:
+        family, _, given = name.partition(",")
+    else:
+        words = name.split()
+        given, family = (words[0], words[-1]) if len(words) > 1 else ("", name)
+    initial = {"search": search.pk, "given_name": given.strip(), "family_name": family.strip()}
+    for key in ["postcode", "nhs_number", "upn", "phone"]:
+        initial[key] = criteria.get(key, "")
+    if len(criteria.get("dob", "")) == 10:
+        initial["date_of_birth"] = dt.date.fromisoformat(criteria["dob"])
+    return initial
+
+
+def _duplicate_candidates(request, form, search) -> list:
+    """Likely duplicates of the person about to be added; the check is access-logged."""
+    details = form.details()
+    criteria, _errors = search_criteria_parse(
+        name=f"{details.given_name} {details.family_name}",
+        postcode=details.postcode,
+        nhs_number=details.nhs_number,
+        upn=details.upn,
+        la_child_id=details.la_child_id,
+        phone=details.phone,
+    )
+    born = details.date_of_birth or details.expected_date_of_birth
+    if born:
+        criteria.dob = PartialDate(born.year, born.month, born.day)
+    matches = person_search(user=request.user, criteria=criteria, limit=5)
+    likely = [m for m in matches if m.score >= LIKELY_DUPLICATE_SCORE]
+    access_log_record(
+        request=request,
+        action=AccessAction.SEARCH,
+        record_type="person-duplicate-check",
+        record_id=search.pk,
+        reason=f"{len(likely)} likely duplicate{'s' if len(likely) != 1 else ''}",
+    )
+    return likely
+
+
+@login_required
+def person_create(request):
+    """Search before create: reachable only from a search; shows likely duplicates first."""
+    _require_front_door(request.user)
+    data = request.POST or None
+    search_id = request.POST.get("search") if data else request.GET.get("search")
+    try:
+        search = person_search_for_create(user=request.user, search_id=search_id)
+    except SearchRequired:
+        messages.info(request, "Search for the person first, so that no one is recorded twice")
+        return redirect("people:search")
+    can_restrict = rules.can_manage_people(request.user)
+    if data is None:
+        form = PersonCreateForm(initial=_initial_from_search(search), can_restrict=can_restrict)
+        return render(request, "people/person_create.html", {"form": form, "search": search})
+
+    # Check the details first (without the duplicate choice), then find likely duplicates, then
+    # read the choice against the duplicates found now.
+    details_data = data.copy()
+    details_data.pop("duplicate_choice", None)
+    form = PersonCreateForm(details_data, can_restrict=can_restrict)
+    candidates = []
+    if form.is_valid():
+        candidates = _duplicate_candidates(request, form, search)
+        form = PersonCreateForm(data, candidates=candidates, can_restrict=can_restrict)
+        choice = form.cleaned_data.get("duplicate_choice") if form.is_valid() else None
+        if candidates and not choice:
+            # First sight of the likely duplicates (or a stale choice): show them.
+            return render(
+                request,
+                "people/person_create.html",
+                {"form": form, "search": search, "candidates": candidates, "checking": True},
+            )
+        if choice and choice != "NONE":
+            chosen = next(m.person for m in candidates if m.person and str(m.person.pk) == choice)
+            duplicate_decision_pick_existing(
+                search=search, decided_by=request.user, candidates=candidates, chosen=chosen
+            )
+            messages.success(request, f"You chose the existing record for {chosen}")
+            return redirect("people:person-detail", person_id=chosen.pk)
+        try:
+            person, _decision = person_create_after_search(
+                search=search,
+                details=form.details(),
+                created_by=request.user,
+                candidates=candidates,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"{person} added")
+            if person.restricted and not rules.can_see_restricted_records(request.user):
+                return redirect("people:search")
+            return redirect("people:person-detail", person_id=person.pk)
+    return render(
+        request,
+        "people/person_create.html",
+        {"form": form, "search": search, "candidates": candidates},
+    )
 
 
 @login_required
 def person_detail(request, person_id):
     person = person_get_for_user(request=request, person_id=person_id)
-    return render(request, "people/person_detail.html", {"person": person})
+    if person.merged_into_id:
+        messages.info(request, "This record was merged into the one shown")
+        return redirect("people:person-detail", person_id=person.merged_into_id)
+    context = {
+        "person": person,
+        "names": person.names.all(),
+        "addresses": person.addresses.all(),
+        "phones": person.phones.all(),
+        "flags": person.flags.select_related("set_by"),
+        "relationships": relationships_for(user=request.user, person=person),
+        "pr_holders": parental_responsibility_holders(person=person).filter(
+            pk__in=people_visible_to(user=request.user)
+        ),
+        "household": household_for(user=request.user, person=person),
+        "chronology": chronology_for(person=person)[:200],
+        "merges": merges_for(person=person),
+        "can_merge": rules.can_manage_people(request.user),
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+@login_required
+def household_view(request, person_id):
+    person = person_get_for_user(request=request, person_id=person_id, reason="household timeline")
+    return render(
+        request,
+        "people/household.html",
+        {
+            "person": person,
+            "household": household_for(user=request.user, person=person),
+            "timeline": household_timeline(user=request.user, person=person)[:500],
+        },
+    )
+
+
+@login_required
+def relationship_add(request, person_id):
+    _require_front_door(request.user)
+    person = person_get_for_user(request=request, person_id=person_id)
+    form = RelationshipForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        other = (
+            people_visible_to(user=request.user)
+            .filter(pk=form.cleaned_data["other_person"])
+            .first()
+        )
+        if other is None:
+            form.add_error(
+                "other_person", "No person with this ID was found. Check the ID on their page"
+            )
+        else:
+            access_log_record(
+                request=request,
+                action=AccessAction.CHANGE,
+                record_type="person",
+                record_id=other.pk,
+                person_id=other.pk,
+                reason="relationship added",
+            )
+            try:
+                relationship_with_household_record(
+                    from_person=other,
+                    to_person=person,
+                    kind=form.cleaned_data["kind"],
+                    parental_responsibility=form.cleaned_data["parental_responsibility"],
+                    family_network=form.cleaned_data["family_network"],
+                    lives_with=form.cleaned_data["lives_with"],
+                    start_date=form.cleaned_data["start_date"],
+                    created_by=request.user,
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else "other_person", errors)
+            else:
+                messages.success(request, f"Relationship with {other} added")
+                return redirect("people:person-detail", person_id=person.pk)
+    return render(request, "people/relationship_add.html", {"form": form, "person": person})
+
+
+@login_required
+def person_merge_view(request, person_id):
+    """A manager merges a duplicate into this record: choose, compare, confirm with a reason."""
+    if not rules.can_manage_people(request.user):
+        raise PermissionDenied
+    person = person_get_for_user(request=request, person_id=person_id, reason="merge")
+    choose = MergeChooseForm(request.GET if "other" in request.GET else None)
+    other, refusal = None, ""
+    if choose.is_bound and choose.is_valid():
+        try:
+            other = person_get_for_user(
+                request=request, person_id=choose.cleaned_data["other"], reason="merge"
+            )
+        except Http404:
+            choose.add_error(
+                "other", "No person with this ID was found. Check the ID on their page"
+            )
+    form = PersonMergeForm(request.POST if request.method == "POST" else None)
+    if other is not None and request.method == "POST" and form.is_valid():
+        try:
+            merge = person_merge(
+                survivor=person,
+                merged=other,
+                merged_by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except PersonMergeRefused as error:
+            refusal = str(error)
+        else:
+            messages.success(request, "Records merged. You can undo this from the merge record")
+            return redirect("people:merge-detail", merge_id=merge.pk)
+    duplicates = []
+    if other is None and not choose.is_bound:
+        duplicates = [
+            m
+            for m in person_search(
+                user=request.user,
+                name=f"{person.given_name} {person.family_name}",
+                dob=str(person.date_of_birth or ""),
+                exclude_person_id=person.pk,
+                limit=5,
+            )
+            if m.person
+        ]
+    return render(
+        request,
+        "people/person_merge.html",
+        {
+            "person": person,
+            "other": other,
+            "choose": choose,
+            "form": form,
+            "refusal": refusal,
+            "duplicates": duplicates,
+        },
+    )
+
+
+@login_required
+def merge_detail(request, merge_id):
+    if not rules.can_manage_people(request.user):
+        raise PermissionDenied
+    merge = merge_get_for_user(request=request, merge_id=merge_id)
+    refusal = ""
+    if request.method == "POST":
+        try:
+            person_merge_undo(merge=merge, undone_by=request.user)
+        except PersonMergeRefused as error:
+            refusal = str(error)
+        else:
+            messages.success(request, "Merge undone: the two records are separate again")
+            return redirect("people:merge-detail", merge_id=merge.pk)
+    return render(
+        request,
+        "people/merge_detail.html",
+        {"merge": merge, "refusal": refusal, "now": timezone.now()},
+    )

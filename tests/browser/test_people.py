@@ -1,0 +1,137 @@
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from people.models import RestrictionCategory
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.people.factories import PersonFactory
+
+pytestmark = pytest.mark.browser
+
+
+def test_search_before_create_journey_is_accessible_in_every_state(page, live_server, practitioner):
+    PersonFactory(
+        given_name="Leo",
+        family_name="Hart",
+        date_of_birth=dt.date(2018, 2, 14),
+        postcode="CV21 2AB",
+    )
+    PersonFactory(
+        given_name="Leon",
+        family_name="Hart",
+        date_of_birth=dt.date(2016, 5, 1),
+        restricted=True,
+        restriction_category=RestrictionCategory.SAFETY,
+    )
+    sign_in(page, live_server, practitioner, check_accessibility=False)
+
+    page.get_by_role("link", name="Find a person").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find a person")
+    assert_accessible(page, "empty search")
+
+    page.get_by_label("Name").fill("Leo Hartt")
+    page.get_by_label("NHS number").fill("123")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a valid NHS number")
+    expect(page.get_by_label("Name")).to_have_value("Leo Hartt")
+    assert_accessible(page, "search with an error")
+
+    page.get_by_label("NHS number").fill("")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_test_id("matches")).to_contain_text("Leo Hart")
+    expect(page.get_by_test_id("matches")).to_contain_text("Family name is like Hart")
+    expect(page.get_by_test_id("matches")).to_contain_text(
+        "Possible match with a restricted record: ask a manager"
+    )
+    assert_accessible(page, "search results")
+
+    page.get_by_role("link", name="Add a new person").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a new person")
+    expect(page.get_by_label("Given name")).to_have_value("Leo")
+    assert_accessible(page, "add a person")
+
+    page.get_by_label("Family name").fill("Hart")
+    page.locator("#id_date_of_birth_0").fill("14")
+    page.locator("#id_date_of_birth_1").fill("2")
+    page.locator("#id_date_of_birth_2").fill("2018")
+    page.get_by_label("NHS number").fill("485 777 3456")
+    page.get_by_role("button", name="Check and add person").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter a valid NHS number, like 485 777 3456"
+    )
+    expect(page.get_by_label("Family name")).to_have_value("Hart")
+    assert_accessible(page, "add a person with an error")
+
+    page.get_by_label("NHS number").fill("")
+    page.get_by_role("button", name="Check and add person").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Is this someone already recorded?")
+    expect(page.get_by_test_id("matches")).to_contain_text("Same date of birth")
+    assert_accessible(page, "possible duplicates")
+
+    page.get_by_label("None of these: add a new person").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leo Hart")
+    assert page.url != f"{live_server.url}/people/search/"
+    assert_accessible(page, "new person's page")
+
+    page.get_by_role("link", name="Household timeline").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Household timeline")
+    assert_accessible(page, "household timeline")
+
+
+def test_adding_a_relationship_is_accessible_empty_with_errors_and_filled(
+    page, live_server, practitioner
+):
+    child = PersonFactory(given_name="Mia", family_name="Dawson")
+    mother = PersonFactory(given_name="Claire", family_name="Dawson")
+    sign_in(page, live_server, practitioner, check_accessibility=False)
+
+    page.goto(f"{live_server.url}/people/{child.pk}/relationships/add/")
+    assert_accessible(page, "add a relationship")
+    page.get_by_role("button", name="Add relationship").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the person ID of the other person"
+    )
+    assert_accessible(page, "add a relationship with errors")
+
+    page.get_by_label("Person ID of the other person").fill(str(mother.pk))
+    page.get_by_label("The other person is this person's").select_option("PARENT")
+    page.get_by_label("The other person holds parental responsibility for this person").check()
+    page.get_by_label("They live together").check()
+    page.get_by_role("button", name="Add relationship").click()
+
+    expect(page.get_by_test_id("relationships")).to_contain_text("Claire Dawson")
+    expect(page.get_by_test_id("household")).to_contain_text("Claire Dawson")
+    assert_accessible(page, "person with a relationship")
+
+
+def test_a_manager_merges_two_records_and_undoes_it(page, live_server, fc_manager):
+    kept = PersonFactory(given_name="Ava", family_name="Morgan", date_of_birth=dt.date(2016, 4, 4))
+    duplicate = PersonFactory(
+        given_name="Eva", family_name="Morgan", date_of_birth=dt.date(2016, 4, 4)
+    )
+    sign_in(page, live_server, fc_manager, check_accessibility=False)
+
+    page.goto(f"{live_server.url}/people/{kept.pk}/")
+    page.get_by_role("link", name="Merge a duplicate into this record").click()
+    expect(page.get_by_text("Eva Morgan")).to_be_visible()
+    assert_accessible(page, "merge: choose")
+    page.get_by_label("Person ID of the duplicate record").fill("not an id")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a person ID")
+    assert_accessible(page, "merge: choose with an error")
+
+    page.get_by_label("Person ID of the duplicate record").fill(str(duplicate.pk))
+    page.get_by_role("button", name="Compare").click()
+    expect(page.get_by_role("table")).to_contain_text("Eva Morgan")
+    assert_accessible(page, "merge: compare")
+    page.get_by_label("Why are these the same person?").fill("Same school, same date of birth")
+    page.get_by_role("button", name="Merge records").click()
+
+    expect(page.get_by_test_id("merge-status")).to_have_text("In effect")
+    assert_accessible(page, "merge record")
+    page.get_by_role("button", name="Undo this merge").click()
+    expect(page.get_by_test_id("merge-status")).to_contain_text(re.compile("Undone by"))
+    assert_accessible(page, "merge undone")
