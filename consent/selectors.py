@@ -1,0 +1,120 @@
+from django.db.models import Q
+from django.utils import timezone
+
+from consent.gate import Answer, Exception_, GateResult, age_band, consent_gate
+from consent.models import ConsentException, ConsentRecord, ConsentStatus, SharingRecord
+from people.models import Relationship
+
+
+def parental_responsibility_holder_ids(*, child, on=None) -> set:
+    on = on or timezone.localdate()
+    return set(
+        Relationship.objects.filter(to_person=child, parental_responsibility=True)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=on))
+        .values_list("from_person_id", flat=True)
+    )
+
+
+def consent_records_for_child(*, child, purpose=None):
+    records = ConsentRecord.objects.filter(child=child).select_related("given_by", "recorded_by")
+    return records.filter(purpose=purpose) if purpose else records
+
+
+def consent_exceptions_for_child(*, child, purpose=None):
+    exceptions = ConsentException.objects.filter(child=child).select_related(
+        "decided_by", "approved_by"
+    )
+    return exceptions.filter(purpose=purpose) if purpose else exceptions
+
+
+def _latest_answer_per_person(records):
+    latest = {}
+    for record in sorted(records, key=lambda r: r.recorded_at):
+        if record.status == ConsentStatus.NOT_SOUGHT:
+            continue
+        latest[record.given_by_id] = record
+    return latest.values()
+
+
+def consent_check(*, child, purpose: str, on=None) -> GateResult:
+    """The one answer to "may this go ahead?" for a child and a purpose. Nothing else decides."""
+    on = on or timezone.localdate()
+    holders = parental_responsibility_holder_ids(child=child, on=on)
+    answers = [
+        Answer(
+            status=record.status,
+            capacity=record.capacity,
+            at=record.withdrawn_at or record.answered_at,
+            giver_holds_pr=record.given_by_id in holders,
+            giver_name=str(record.given_by),
+        )
+        for record in _latest_answer_per_person(
+            consent_records_for_child(child=child, purpose=purpose)
+        )
+    ]
+    exceptions = [
+        Exception_(
+            reason=exception.reason,
+            approved=exception.approved_by_id is not None,
+            at=exception.decided_at,
+            reason_label=exception.get_reason_display().lower(),
+        )
+        for exception in consent_exceptions_for_child(child=child, purpose=purpose)
+    ]
+    band = age_band(
+        date_of_birth=child.date_of_birth,
+        expected_date_of_birth=child.expected_date_of_birth,
+        on=on,
+    )
+    return consent_gate(purpose=purpose, band=band, answers=answers, exceptions=exceptions)
+
+
+def exceptions_awaiting_approval():
+    return (
+        ConsentException.objects.filter(approved_by__isnull=True)
+        .exclude(reason="CHILD_PROTECTION")
+        .select_related("child", "decided_by")
+        .order_by("decided_at")
+    )
+
+
+def sharing_records_for_child(*, child):
+    return SharingRecord.objects.filter(person_id=child.pk).select_related("decided_by")
+
+
+def consent_answerers_for(*, child):
+    """Who can be chosen as having answered: the child, and everyone recorded as related to them,
+    PR holders first."""
+    from people.models import Person
+
+    related = (
+        Relationship.objects.filter(to_person=child)
+        .filter(end_date__isnull=True)
+        .values("from_person_id")
+    )
+    holders = parental_responsibility_holder_ids(child=child)
+    people = list(
+        Person.objects.filter(Q(pk=child.pk) | Q(pk__in=related)).order_by(
+            "family_name", "given_name"
+        )
+    )
+    return sorted(people, key=lambda person: (person.pk not in holders, person.pk == child.pk))
+
+
+def consent_panel_for(*, child):
+    """What the consent panel shows for one child: each purpose with the gate's answer."""
+    from consent.models import Purpose
+
+    records = list(consent_records_for_child(child=child))
+    exceptions = list(consent_exceptions_for_child(child=child))
+    return [
+        {
+            "purpose": purpose,
+            "label": label,
+            "result": consent_check(child=child, purpose=purpose),
+            "records": [record for record in records if record.purpose == purpose],
+            "exceptions": [exception for exception in exceptions if exception.purpose == purpose],
+        }
+        for purpose, label in Purpose.choices
+    ]
