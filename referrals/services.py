@@ -1,0 +1,348 @@
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts import rules
+from accounts.models import Role, User
+from consent.models import Purpose
+from consent.selectors import consent_check
+from locality.models import Team
+from locality.selectors import routing_resolve
+from locality.services import routing_override_record
+from referrals.clocks import add_working_days, add_working_days_to_date
+from referrals.models import (
+    OPENS_REFERRAL,
+    ROUTING_LEVEL,
+    AuthorisationStatus,
+    CallPurpose,
+    Case,
+    Consultation,
+    ConsultationChild,
+    ConsultationStatus,
+    Outcome,
+)
+
+logger = logging.getLogger(__name__)
+
+DRAFT_FIELDS = [
+    "channel",
+    "purpose",
+    "purpose_detail",
+    "caller_name",
+    "caller_role",
+    "caller_agency_type",
+    "caller_organisation",
+    "caller_phone",
+    "caller_email",
+    "caller_relationship",
+    "caller_anonymous",
+    "concerns",
+    "child_location_now",
+    "safe_now",
+    "family_knows",
+    "child_views",
+    "strengths",
+    "action_plan",
+]
+
+
+class ConsultationError(Exception):
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class DraftConflict(ConsultationError):
+    """Someone else saved the consultation since this copy was loaded."""
+
+
+def _next_reference(received_at) -> str:
+    year = timezone.localtime(received_at).year
+    prefix = f"FC-{year}-"
+    last = (
+        Consultation.objects.select_for_update()
+        .filter(reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{number:06d}"
+
+
+@transaction.atomic
+def consultation_start(
+    *, practitioner, received_at=None, channel: str = "TELEPHONE"
+) -> Consultation:
+    if not rules.can_take_consultations(practitioner):
+        raise ConsultationError("Only Family Connect staff take consultations")
+    received_at = received_at or timezone.now()
+    return Consultation.objects.create(
+        reference=_next_reference(received_at),
+        practitioner=practitioner,
+        channel=channel,
+        received_at=received_at,
+        decision_due_at=add_working_days(received_at, 1),
+        updated_by=practitioner,
+    )
+
+
+@transaction.atomic
+def consultation_draft_save(
+    *, consultation: Consultation, changes: dict, version: int, saved_by
+) -> Consultation:
+    """Save what has been typed so far. ``version`` is the version the typist started from: if
+    someone else has saved since, nothing is overwritten and DraftConflict says who."""
+    unknown = set(changes) - set(DRAFT_FIELDS)
+    if unknown:
+        raise ConsultationError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    if consultation.status == ConsultationStatus.COMPLETE:
+        raise ConsultationError("This consultation is complete and can no longer be changed")
+    updated = Consultation.objects.filter(pk=consultation.pk, version=version).update(
+        **changes, version=F("version") + 1, updated_by=saved_by, updated_at=timezone.now()
+    )
+    if not updated:
+        current = Consultation.objects.select_related("updated_by").get(pk=consultation.pk)
+        raise DraftConflict(
+            f"{current.updated_by} saved this consultation at {timezone.localtime(current.updated_at):%H:%M} "
+            "while you were typing. Your words have not been lost: copy them, reload, and add them again."
+        )
+    return Consultation.objects.get(pk=consultation.pk)
+
+
+@transaction.atomic
+def consultation_child_add(*, consultation: Consultation, child, added_by) -> ConsultationChild:
+    link, _ = ConsultationChild.objects.get_or_create(consultation=consultation, child=child)
+    return link
+
+
+def _home_postcode(child) -> str:
+    address = child.addresses.filter(end_date__isnull=True).order_by("-start_date").first()
+    return address.postcode if address else ""
+
+
+@transaction.atomic
+def consultation_child_decide(
+    *,
+    link: ConsultationChild,
+    outcome: str,
+    decided_by,
+    spectrum_decision=None,
+    services_signposted: str = "",
+    outcome_rationale: str = "",
+    concerns=(),
+    severe_disability: bool = False,
+    postcode: str = "",
+    chosen_team: Team | None = None,
+    override_reason: str = "",
+) -> ConsultationChild:
+    """Agree the outcome for one child: routes it, applies the consent gate, and marks whether a
+    manager must authorise it."""
+    link = (
+        ConsultationChild.objects.select_for_update(of=("self",))
+        .select_related("consultation", "child")
+        .get(pk=link.pk)
+    )
+    if link.authorisation == AuthorisationStatus.AUTHORISED:
+        raise ConsultationError("This outcome has been authorised and can no longer be changed")
+    if outcome not in Outcome.values:
+        raise ConsultationError("Choose an outcome", field="outcome")
+    if outcome == Outcome.ADVICE and not services_signposted.strip():
+        raise ConsultationError("Enter the services you signposted", field="services_signposted")
+    link.outcome, link.services_signposted, link.outcome_rationale = (
+        outcome,
+        services_signposted,
+        outcome_rationale,
+    )
+    link.spectrum_decision = spectrum_decision
+    link.decided_by = decided_by
+    link.team = link.suggested_team = link.routing_override = None
+    link.routing_reasons = []
+    if outcome in OPENS_REFERRAL:
+        purpose = (
+            Purpose.IMMEDIATE_PROTECTION
+            if outcome == Outcome.IMMEDIATE_PROTECTION
+            else Purpose.REFERRAL
+        )
+        gate = consent_check(child=link.child, purpose=purpose)
+        if not gate.allowed:
+            raise ConsultationError(gate.reason, field="outcome")
+        postcode = postcode or _home_postcode(link.child)
+        if not postcode:
+            raise ConsultationError(
+                "Enter the child's home postcode to find the team", field="postcode"
+            )
+        result = routing_resolve(
+            postcode=postcode,
+            level=ROUTING_LEVEL[outcome],
+            concerns=list(concerns),
+            severe_disability=severe_disability,
+            date_of_birth=link.child.date_of_birth,
+            expected_date_of_birth=link.child.expected_date_of_birth,
+        )
+        link.routing_postcode, link.suggested_team, link.routing_reasons = (
+            postcode,
+            result.team,
+            list(result.reasons),
+        )
+        link.team = result.team
+        if chosen_team is not None and (result.team is None or chosen_team.pk != result.team.pk):
+            link.routing_override = routing_override_record(
+                suggestion=result,
+                chosen_team=chosen_team,
+                reason=override_reason,
+                overridden_by=decided_by,
+            )
+            link.team = chosen_team
+        if link.team is None:
+            raise ConsultationError(
+                " ".join(result.reasons) or "No team was found", field="postcode"
+            )
+    link.urgent = outcome == Outcome.IMMEDIATE_PROTECTION
+    needs_authorisation = (
+        outcome in OPENS_REFERRAL or link.consultation.purpose == CallPurpose.REFERRAL
+    )
+    link.authorisation = (
+        AuthorisationStatus.AWAITING if needs_authorisation else AuthorisationStatus.NOT_NEEDED
+    )
+    link.save()
+    return link
+
+
+@transaction.atomic
+def consultation_submit(*, consultation: Consultation, submitted_by) -> Consultation:
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    links = list(consultation.children.all())
+    if not links:
+        raise ConsultationError("Add at least one child", field="children")
+    if any(not link.outcome for link in links):
+        raise ConsultationError("Agree an outcome for every child", field="outcome")
+    now = timezone.now()
+    waiting = any(link.authorisation == AuthorisationStatus.AWAITING for link in links)
+    consultation.status = (
+        ConsultationStatus.AWAITING_AUTHORISATION if waiting else ConsultationStatus.COMPLETE
+    )
+    consultation.decided_at = now
+    consultation.completed_at = None if waiting else now
+    consultation.save(update_fields=["status", "decided_at", "completed_at"])
+    return consultation
+
+
+def _notify_urgent(case: Case) -> None:
+    inbox = case.team.inbox_email or case.team.email
+    if inbox:
+        send_mail(
+            subject=f"Urgent: immediate protection referral {case.opened_by.consultation.reference}",
+            message=(
+                f"An immediate protection referral has been authorised for {case.team}.\n"
+                f"Open Family Connect to see it in the team's queue. Reference {case.opened_by.consultation.reference}."
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[inbox],
+        )
+
+
+@transaction.atomic
+def consultation_child_authorise(
+    *, link: ConsultationChild, manager, note: str = ""
+) -> ConsultationChild:
+    """A Family Connect manager authorises an outcome; a referral opens a case in the team's queue."""
+    link = (
+        ConsultationChild.objects.select_for_update(of=("self",))
+        .select_related("consultation", "team")
+        .get(pk=link.pk)
+    )
+    if not rules.can_authorise_consultations(manager):
+        raise ConsultationError("Only a Family Connect manager can authorise")
+    if link.decided_by_id == manager.pk:
+        raise ConsultationError("Nobody can authorise their own decision. Ask another manager.")
+    if link.authorisation != AuthorisationStatus.AWAITING:
+        raise ConsultationError("This outcome is not waiting for authorisation")
+    now = timezone.now()
+    link.authorisation, link.authorised_by, link.authorised_at, link.manager_note = (
+        AuthorisationStatus.AUTHORISED,
+        manager,
+        now,
+        note,
+    )
+    link.save(update_fields=["authorisation", "authorised_by", "authorised_at", "manager_note"])
+    if link.outcome in OPENS_REFERRAL:
+        referral_date = timezone.localdate(link.consultation.received_at)
+        case = Case.objects.create(
+            child_id=link.child_id,
+            team=link.team,
+            opened_by=link,
+            urgent=link.urgent,
+            referral_date=referral_date,
+            assessment_due_date=add_working_days_to_date(
+                referral_date, settings.ASSESSMENT_WORKING_DAYS
+            ),
+            opened_at=now,
+        )
+        if case.urgent:
+            transaction.on_commit(lambda: _notify_urgent(case))
+    consultation = link.consultation
+    if not consultation.children.filter(authorisation=AuthorisationStatus.AWAITING).exists():
+        consultation.status, consultation.completed_at = ConsultationStatus.COMPLETE, now
+        consultation.save(update_fields=["status", "completed_at"])
+    return link
+
+
+@transaction.atomic
+def consultation_child_return(*, link: ConsultationChild, manager, note: str) -> ConsultationChild:
+    link = (
+        ConsultationChild.objects.select_for_update(of=("self",))
+        .select_related("consultation")
+        .get(pk=link.pk)
+    )
+    if not rules.can_authorise_consultations(manager):
+        raise ConsultationError("Only a Family Connect manager can return a decision")
+    if not note.strip():
+        raise ConsultationError("Say what needs to change", field="note")
+    link.authorisation, link.manager_note = AuthorisationStatus.RETURNED, note.strip()
+    link.save(update_fields=["authorisation", "manager_note"])
+    Consultation.objects.filter(pk=link.consultation_id).update(status=ConsultationStatus.DRAFT)
+    return link
+
+
+def consultations_clock_sweep(*, now=None) -> dict:
+    """Warn the manager before a decision becomes overdue, and mark breaches. Safe to run twice:
+    each consultation is claimed with a conditional update, so it is warned and marked once."""
+    now = now or timezone.now()
+    warn_before = timedelta(minutes=settings.DECISION_WARNING_MINUTES)
+    open_statuses = [ConsultationStatus.DRAFT, ConsultationStatus.AWAITING_AUTHORISATION]
+    warned = []
+    for consultation in Consultation.objects.filter(
+        status__in=open_statuses, escalated_at__isnull=True, decision_due_at__lte=now + warn_before
+    ).select_related("practitioner"):
+        if Consultation.objects.filter(pk=consultation.pk, escalated_at__isnull=True).update(
+            escalated_at=now
+        ):
+            warned.append(consultation)
+    breached = Consultation.objects.filter(
+        status__in=open_statuses, breached_at__isnull=True, decision_due_at__lte=now
+    ).update(breached_at=now)
+    if warned:
+        managers = list(
+            User.objects.filter(role=Role.FC_MANAGER, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        lines = [
+            f"{c.reference}: due {timezone.localtime(c.decision_due_at):%a %d %b %H:%M}, with {c.practitioner}"
+            for c in warned
+        ]
+        send_mail(
+            subject=f"Family Connect: {len(warned)} decision(s) due soon or overdue",
+            message="These consultations need a decision:\n\n" + "\n".join(lines),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=managers,
+        )
+    logger.info("Clock sweep: warned %s, marked %s breached", len(warned), breached)
+    return {"warned": len(warned), "breached": breached}

@@ -1,0 +1,82 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts import rules
+from audit.access import record_get_for_user
+from referrals.forms import AuthoriseForm, QueueFilterForm
+from referrals.selectors import authorisation_queue, front_door_queue
+from referrals.services import (
+    ConsultationError,
+    consultation_child_authorise,
+    consultation_child_return,
+)
+
+
+@login_required
+def queue(request):
+    """The front-door queue: every open consultation with its one-working-day clock."""
+    if not rules.can_take_consultations(request.user):
+        raise PermissionDenied
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    practitioner = filters.get("practitioner")
+    rows = front_door_queue(
+        user=request.user,
+        practitioner_id=practitioner.pk if practitioner else None,
+        status=filters.get("status", ""),
+    )
+    return render(
+        request, "referrals/queue.html", {"form": form, "rows": rows, "now": timezone.now()}
+    )
+
+
+@login_required
+def authorisations(request):
+    if not rules.can_authorise_consultations(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "referrals/authorisations.html",
+        {"waiting": authorisation_queue(user=request.user)},
+    )
+
+
+@login_required
+def authorise(request, link_id):
+    if not rules.can_authorise_consultations(request.user):
+        raise PermissionDenied
+    link = record_get_for_user(
+        request=request,
+        visible=authorisation_queue(user=request.user),
+        pk=link_id,
+        record_type="consultation-child",
+        person_id_of=lambda link: link.child_id,
+    )
+    form = AuthoriseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "AUTHORISE":
+                consultation_child_authorise(
+                    link=link, manager=request.user, note=form.cleaned_data["note"]
+                )
+                messages.success(
+                    request, f"Authorised {link.consultation.reference} for {link.child}"
+                )
+            else:
+                consultation_child_return(
+                    link=link, manager=request.user, note=form.cleaned_data["note"]
+                )
+                messages.success(
+                    request, f"Returned {link.consultation.reference} to {link.decided_by}"
+                )
+        except ConsultationError as error:
+            form.add_error("note" if error.field == "note" else None, error.message)
+        else:
+            return redirect("referrals:authorisations")
+    return render(request, "referrals/authorise.html", {"link": link, "form": form})
+
+
+__all__ = ["authorisations", "authorise", "queue"]
