@@ -42,7 +42,8 @@ migrate: install ## Apply database migrations
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input
 
 .PHONY: demo
-demo: migrate ## Load reference data and the demo logins
+demo: migrate ## Load reference data, Warwickshire postcodes and the demo logins
+	$(DEMO_ENV) $(PY) manage.py load_postcodes
 	$(DEMO_ENV) $(PY) manage.py demo_setup
 
 .PHONY: run
@@ -53,6 +54,16 @@ run: demo ## Install, migrate, load demo data and serve on http://127.0.0.1:8000
 .PHONY: test
 test: install ## Run the whole test suite (PostgreSQL and Redis when DATABASE_URL and CELERY_BROKER_URL are set)
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks run on PostgreSQL in their own database (emptied and reseeded), never the app's.
+BENCH_ENV := $(TEST_ENV) DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fc_bench}
+BENCH_PEOPLE ?= 50000
+
+.PHONY: bench
+bench: install ## Run the benchmarks on PostgreSQL and write the figures to bench/results/*.json
+	$(BENCH_ENV) $(PY) bench/people_seed.py --people $(BENCH_PEOPLE)
+	$(BENCH_ENV) $(PY) bench/people_search.py
+	$(BENCH_ENV) $(PY) bench/locality_postcodes.py
 
 .PHONY: lint
 lint: install ## Check style with ruff

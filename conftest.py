@@ -5,7 +5,10 @@ FHLP, a Warwick FHLP, a locality team manager, a MACPT Lead Child Protection Pra
 auditor, an administrator, and a stranger (an active account with no role or team).
 """
 
+from datetime import date
+
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -15,6 +18,7 @@ from accounts.models import User
 from accounts.personas import PERSONAS, PERSONAS_BY_KEY
 from accounts.services import persona_user_ensure
 from locality.services import reference_data_load
+from people.models import Person, Relationship
 
 PERSONA_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 PERSONA_KEYS = [persona.key for persona in PERSONAS] + ["stranger"]
@@ -83,3 +87,29 @@ def client_for(make_persona):
         return verified_client(make_persona(key))
 
     return make
+
+
+def _born(years: int) -> date:
+    return timezone.localdate() - relativedelta(years=years, days=30)
+
+
+@pytest.fixture
+def family(db):
+    """A mother with parental responsibility for an 8-year-old and a 16-year-old, and a
+    grandmother who is related but holds no parental responsibility."""
+    mother = Person.objects.create(
+        given_name="Claire", family_name="Dawson", date_of_birth=_born(38)
+    )
+    grandmother = Person.objects.create(
+        given_name="Joan", family_name="Dawson", date_of_birth=_born(66)
+    )
+    child = Person.objects.create(given_name="Mia", family_name="Dawson", date_of_birth=_born(8))
+    teenager = Person.objects.create(
+        given_name="Leo", family_name="Dawson", date_of_birth=_born(16)
+    )
+    for young in (child, teenager):
+        Relationship.objects.create(
+            from_person=mother, to_person=young, kind="PARENT", parental_responsibility=True
+        )
+        Relationship.objects.create(from_person=grandmother, to_person=young, kind="GRANDPARENT")
+    return {"mother": mother, "grandmother": grandmother, "child": child, "teenager": teenager}

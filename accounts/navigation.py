@@ -16,7 +16,14 @@ class NavEntry:
 
 NAVIGATION = [
     NavEntry("Home", "home", lambda user: True),
+    NavEntry("Find a person", "people:search", rules.can_use_front_door),
+    NavEntry("Check a postcode", "locality:postcode-check", rules.can_use_locality_lookups),
+    NavEntry("Front-door queue", "referrals:queue", rules.can_take_consultations),
+    NavEntry("Authorisations", "referrals:authorisations", rules.can_authorise_consultations),
+    NavEntry("Consent approvals", "consent:exception-queue", rules.can_approve_consent_exceptions),
+    NavEntry("Sharing log", "consent:sharing-log", rules.can_read_sharing_log),
     NavEntry("Access log", "audit:access-log", rules.can_read_access_log),
+    NavEntry("Spectrum consistency", "spectrum:consistency", rules.can_view_spectrum_consistency),
     NavEntry("Administration", "admin:index", rules.can_administer),
 ]
 

@@ -38,3 +38,44 @@ def can_read_access_log(user) -> bool:
 
 def can_administer(user) -> bool:
     return has_role(user, {Role.ADMINISTRATOR}) and user.is_staff
+
+
+def has_a_role(user) -> bool:
+    return has_role(user, set(Role))
+
+
+def can_record_spectrum_decision(user) -> bool:
+    return has_role(user, FRONT_DOOR)
+
+
+def can_authorise_spectrum_decision(user) -> bool:
+    return has_role(user, {Role.FC_MANAGER})
+
+
+def can_view_spectrum_consistency(user) -> bool:
+    return has_role(user, MANAGERS)
+
+
+def can_record_consent(user) -> bool:
+    return has_role(user, FRONT_DOOR | CASE_WORKERS)
+
+
+def can_approve_consent_exceptions(user) -> bool:
+    return has_role(user, MANAGERS)
+
+
+def can_read_sharing_log(user) -> bool:
+    return has_role(user, {Role.AUDITOR, Role.FC_MANAGER, Role.TEAM_MANAGER})
+
+
+def can_use_locality_lookups(user) -> bool:
+    # Places, teams, postcodes and routing suggestions hold no child's data: anyone with a role.
+    return _active(user) and bool(user.role)
+
+
+def can_take_consultations(user) -> bool:
+    return has_role(user, FRONT_DOOR)
+
+
+def can_authorise_consultations(user) -> bool:
+    return has_role(user, {Role.FC_MANAGER})

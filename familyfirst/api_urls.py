@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("locality.api_urls")),
     path("people/", include("people.api_urls")),
     path("spectrum/", include("spectrum.api_urls")),
+    path("consent/", include("consent.api_urls")),
 ]

@@ -229,6 +229,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_PERMISSIONS": ["accounts.permissions.IsVerifiedStaff"],
+    # Several apps have a field called "purpose" or "status" with different code lists.
+    "ENUM_NAME_OVERRIDES": {
+        "ConsentPurposeEnum": "consent.models.Purpose",
+        "ConsentStatusEnum": "consent.models.ConsentStatus",
+        "ConsentCapacityEnum": "consent.models.Capacity",
+    },
 }
 
 # Celery: with no broker, tasks run in-process so the app works with no services.
@@ -241,6 +247,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Front-door clocks (reference/STATUTORY.md): a decision within one working day; assessments within
+# 45 working days; the manager is warned this many minutes before a decision becomes overdue.
+ASSESSMENT_WORKING_DAYS = env_int("ASSESSMENT_WORKING_DAYS", 45, minimum=1)
+DECISION_WARNING_MINUTES = env_int("DECISION_WARNING_MINUTES", 60, minimum=0)
+CLOCK_AMBER_HOURS = env_int("CLOCK_AMBER_HOURS", 4, minimum=0)
+CELERY_BEAT_SCHEDULE = {
+    "consultation-clock-sweep": {
+        "task": "referrals.tasks.consultation_clock_sweep",
+        "schedule": 300.0,
+    },
+}
 
 # Email: to files under var/ by default; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env_str(

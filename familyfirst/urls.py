@@ -15,6 +15,8 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("locality/", include("locality.urls")),
     path("spectrum/", include("spectrum.urls")),
+    path("consent/", include("consent.urls")),
+    path("front-door/", include("referrals.urls")),
     path("api/v1/", include("familyfirst.api_urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

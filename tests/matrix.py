@@ -38,7 +38,8 @@ def expect(default: int, **overrides: int) -> dict[str, int]:
 class Route:
     name: str
     statuses: dict[str, int]
-    # Builds URL kwargs (and any records the route needs) inside the test's database.
+    # Builds URL kwargs (and any records the route needs) inside the test's database; a "_query"
+    # key in what it returns becomes the query string.
     kwargs: Callable[[], dict] | None = None
     # Routes showing a child's data: every 200 writes exactly one access-log row, others none.
     logs_access: bool = False

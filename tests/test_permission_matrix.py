@@ -67,10 +67,12 @@ def test_every_matrix_entry_names_every_persona():
 @pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.id)
 def test_persona_gets_the_expected_status(route, persona, client_for):
     client = client_for(persona)
-    url = reverse(route.name, kwargs=route.kwargs() if route.kwargs else None)
+    built = route.kwargs() if route.kwargs else {}
+    query = {**route.query, **built.pop("_query", {})}
+    url = reverse(route.name, kwargs=built or None)
     logged_before = AccessLog.objects.count()
 
-    response = client.get(url, route.query)
+    response = client.get(url, query)
 
     assert response.status_code == route.statuses[persona], (
         f"{persona} GET {url}: expected {route.statuses[persona]}, got {response.status_code}"
