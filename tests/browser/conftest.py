@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -93,6 +94,15 @@ def current_totp(device: TOTPDevice) -> str:
     if device.last_t is not None and counter <= device.last_t:
         time.sleep(step - (time.time() - device.t0) % step + 0.5)
     return f"{totp(device.bin_key, step=step, t0=device.t0, digits=device.digits):06d}"
+
+
+def wait_out_throttle(device: TOTPDevice) -> None:
+    """django-otp refuses any code for a second (doubling each time) after a wrong one, as a
+    person would never notice; a test typing at machine speed must wait like they do."""
+    device.refresh_from_db()
+    allowed, data = device.verify_is_allowed()
+    if not allowed and data and data.get("locked_until"):
+        time.sleep(max((data["locked_until"] - timezone.now()).total_seconds(), 0) + 0.2)
 
 
 def sign_in(page: Page, live_server, user, *, check_accessibility: bool = True) -> None:

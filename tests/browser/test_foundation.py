@@ -5,7 +5,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from conftest import PERSONA_PASSWORD
-from tests.browser.conftest import assert_accessible, current_totp, sign_in
+from tests.browser.conftest import assert_accessible, current_totp, sign_in, wait_out_throttle
 from tests.matrix import SIGNED_IN
 
 pytestmark = pytest.mark.browser
@@ -46,6 +46,7 @@ def test_first_sign_in_pairs_an_authenticator_app_from_the_key_on_screen(
     import base64
 
     assert base64.b32decode(shown_key) == device.bin_key
+    wait_out_throttle(device)
     page.get_by_label("Security code").fill(current_totp(device))
     page.get_by_role("button", name="Continue").click()
 
