@@ -35,4 +35,31 @@ def access_log_record(
     )
 
 
-__all__ = ["AccessAction", "access_log_record"]
+def access_log_record_list(*, request, record_type: str, person_ids) -> int:
+    """One row per person shown on a list page (a queue naming children), written in one insert."""
+    user = request.user
+    today = timezone.localdate()
+    team_slugs = ",".join(
+        user.memberships.current(on=today)
+        .order_by("team__slug")
+        .values_list("team__slug", flat=True)
+    )
+    match = getattr(request, "resolver_match", None)
+    rows = [
+        AccessLog(
+            user=user,
+            role=user.role,
+            team_slugs=team_slugs,
+            action=AccessAction.VIEW,
+            record_type=record_type,
+            person_id=person_id,
+            view_name=(match.view_name if match else request.path)[:120],
+            request_id=getattr(request, "request_id", ""),
+        )
+        for person_id in dict.fromkeys(person_ids)
+    ]
+    AccessLog.objects.bulk_create(rows)
+    return len(rows)
+
+
+__all__ = ["AccessAction", "access_log_record", "access_log_record_list"]

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts import rules
 from audit.access import record_get_for_user
-from audit.services import AccessAction, access_log_record
+from audit.services import AccessAction, access_log_record, access_log_record_list
 from consent.forms import ApproveForm, ConsentAnswerForm, ConsentExceptionForm, WithdrawForm
 from consent.models import ConsentException, ConsentRecord, ConsentStatus
 from consent.selectors import (
@@ -142,7 +142,12 @@ def consent_exception_create(request, person_id):
 def exception_queue(request):
     _require(rules.can_approve_consent_exceptions(request.user))
     visible = people_visible_to(user=request.user)
-    waiting = exceptions_awaiting_approval().filter(child__in=visible)
+    waiting = list(exceptions_awaiting_approval().filter(child__in=visible))
+    access_log_record_list(
+        request=request,
+        record_type="consent-approval-queue",
+        person_ids=[e.child_id for e in waiting],
+    )
     return render(request, "consent/exception_queue.html", {"waiting": waiting})
 
 

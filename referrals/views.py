@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts import rules
 from audit.access import record_get_for_user
+from audit.services import access_log_record_list
 from referrals.forms import AuthoriseForm, QueueFilterForm
 from referrals.selectors import authorisation_queue, front_door_queue
 from referrals.services import (
@@ -37,11 +38,13 @@ def queue(request):
 def authorisations(request):
     if not rules.can_authorise_consultations(request.user):
         raise PermissionDenied
-    return render(
-        request,
-        "referrals/authorisations.html",
-        {"waiting": authorisation_queue(user=request.user)},
+    waiting = list(authorisation_queue(user=request.user))
+    access_log_record_list(
+        request=request,
+        record_type="authorisation-queue",
+        person_ids=[link.child_id for link in waiting],
     )
+    return render(request, "referrals/authorisations.html", {"waiting": waiting})
 
 
 @login_required

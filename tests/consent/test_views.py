@@ -191,3 +191,26 @@ def test_the_consent_page_runs_a_bounded_number_of_queries(
 
     with django_assert_max_num_queries(25):
         client.get(reverse("consent:child-consent", kwargs={"person_id": family["child"].pk}))
+
+
+def test_the_approval_queue_logs_each_child_it_names(client_for, family):
+    from audit.models import AccessLog
+
+    client_for("practitioner").post(
+        reverse("consent:exception-create", kwargs={"person_id": family["child"].pk}),
+        {
+            "purpose": "REFERRAL",
+            "reason": "CANNOT_OBTAIN",
+            "rationale": "No reply",
+            "family_told": "NOT_YET",
+        },
+    )
+
+    client_for("fc_manager").get(reverse("consent:exception-queue"))
+
+    assert (
+        AccessLog.objects.filter(
+            record_type="consent-approval-queue", person_id=family["child"].pk
+        ).count()
+        == 1
+    )

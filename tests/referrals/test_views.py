@@ -108,3 +108,14 @@ def test_a_manager_cannot_authorise_their_own_decision_through_the_page(
     assert "Nobody can authorise their own decision" in response.content.decode()
     assert ConsultationChild.objects.get().authorisation == AuthorisationStatus.AWAITING
     assert Consultation.objects.count() == 1
+
+
+def test_the_authorisation_queue_logs_each_child_it_names(client_for, practitioner, family):
+    from audit.models import AccessLog
+
+    link = _awaiting(practitioner, family["child"])
+
+    client_for("fc_manager").get(reverse("referrals:authorisations"))
+
+    row = AccessLog.objects.get(record_type="authorisation-queue")
+    assert (row.person_id, row.user.username) == (link.child_id, "martin.manager")
