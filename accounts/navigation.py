@@ -18,6 +18,7 @@ NAVIGATION = [
     NavEntry("Home", "home", lambda user: True),
     NavEntry("Find a person", "people:search", rules.can_use_front_door),
     NavEntry("Check a postcode", "locality:postcode-check", rules.can_use_locality_lookups),
+    NavEntry("Consultations", "referrals:consultation-new", rules.can_take_consultations),
     NavEntry("Front-door queue", "referrals:queue", rules.can_take_consultations),
     NavEntry("Authorisations", "referrals:authorisations", rules.can_authorise_consultations),
     NavEntry("Consent approvals", "consent:exception-queue", rules.can_approve_consent_exceptions),

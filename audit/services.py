@@ -35,8 +35,9 @@ def access_log_record(
     )
 
 
-def access_log_record_list(*, request, record_type: str, person_ids) -> int:
-    """One row per person shown on a list page (a queue naming children), written in one insert."""
+def access_log_record_list(*, request, record_type: str, person_ids, record_id="") -> int:
+    """One row per person shown on a list page (a queue naming children), or in a record naming
+    several children (a consultation), written in one insert."""
     user = request.user
     today = timezone.localdate()
     team_slugs = ",".join(
@@ -52,6 +53,7 @@ def access_log_record_list(*, request, record_type: str, person_ids) -> int:
             team_slugs=team_slugs,
             action=AccessAction.VIEW,
             record_type=record_type,
+            record_id=str(record_id or ""),
             person_id=person_id,
             view_name=(match.view_name if match else request.path)[:120],
             request_id=getattr(request, "request_id", ""),

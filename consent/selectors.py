@@ -37,10 +37,20 @@ def _latest_answer_per_person(records):
     return latest.values()
 
 
-def consent_check(*, child, purpose: str, on=None) -> GateResult:
-    """The one answer to "may this go ahead?" for a child and a purpose. Nothing else decides."""
-    on = on or timezone.localdate()
-    holders = parental_responsibility_holder_ids(child=child, on=on)
+def _holders_by_child(*, child_ids, on) -> dict:
+    holders = {pk: set() for pk in child_ids}
+    for child_id, holder_id in (
+        Relationship.objects.filter(to_person__in=child_ids, parental_responsibility=True)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=on))
+        .values_list("to_person_id", "from_person_id")
+    ):
+        holders[child_id].add(holder_id)
+    return holders
+
+
+def _gate(*, child, purpose, holders, records, exceptions, on) -> GateResult:
+    """The gate's answer from what is already loaded for one child."""
     answers = [
         Answer(
             status=record.status,
@@ -49,25 +59,77 @@ def consent_check(*, child, purpose: str, on=None) -> GateResult:
             giver_holds_pr=record.given_by_id in holders,
             giver_name=str(record.given_by),
         )
-        for record in _latest_answer_per_person(
-            consent_records_for_child(child=child, purpose=purpose)
-        )
+        for record in _latest_answer_per_person([r for r in records if r.purpose == purpose])
     ]
-    exceptions = [
+    decided = [
         Exception_(
             reason=exception.reason,
             approved=exception.approved_by_id is not None,
             at=exception.decided_at,
             reason_label=exception.get_reason_display().lower(),
         )
-        for exception in consent_exceptions_for_child(child=child, purpose=purpose)
+        for exception in exceptions
+        if exception.purpose == purpose
     ]
     band = age_band(
         date_of_birth=child.date_of_birth,
         expected_date_of_birth=child.expected_date_of_birth,
         on=on,
     )
-    return consent_gate(purpose=purpose, band=band, answers=answers, exceptions=exceptions)
+    return consent_gate(purpose=purpose, band=band, answers=answers, exceptions=decided)
+
+
+def consent_check(*, child, purpose: str, on=None) -> GateResult:
+    """The one answer to "may this go ahead?" for a child and a purpose. Nothing else decides."""
+    on = on or timezone.localdate()
+    return _gate(
+        child=child,
+        purpose=purpose,
+        holders=parental_responsibility_holder_ids(child=child, on=on),
+        records=list(consent_records_for_child(child=child, purpose=purpose)),
+        exceptions=list(consent_exceptions_for_child(child=child, purpose=purpose)),
+        on=on,
+    )
+
+
+def consent_panels_for(*, children, on=None) -> dict:
+    """The consent panel for several children at once (a consultation's), in three queries: for
+    each child id, each purpose with the gate's answer, records and exceptions."""
+    from consent.models import Purpose
+
+    on = on or timezone.localdate()
+    child_ids = [child.pk for child in children]
+    holders = _holders_by_child(child_ids=child_ids, on=on)
+    records = list(
+        ConsentRecord.objects.filter(child__in=child_ids).select_related("given_by", "recorded_by")
+    )
+    exceptions = list(
+        ConsentException.objects.filter(child__in=child_ids).select_related(
+            "decided_by", "approved_by"
+        )
+    )
+    panels = {}
+    for child in children:
+        mine = [record for record in records if record.child_id == child.pk]
+        theirs = [exception for exception in exceptions if exception.child_id == child.pk]
+        panels[child.pk] = [
+            {
+                "purpose": purpose,
+                "label": label,
+                "result": _gate(
+                    child=child,
+                    purpose=purpose,
+                    holders=holders[child.pk],
+                    records=mine,
+                    exceptions=theirs,
+                    on=on,
+                ),
+                "records": [record for record in mine if record.purpose == purpose],
+                "exceptions": [exception for exception in theirs if exception.purpose == purpose],
+            }
+            for purpose, label in Purpose.choices
+        ]
+    return panels
 
 
 def exceptions_awaiting_approval():
@@ -104,17 +166,4 @@ def consent_answerers_for(*, child):
 
 def consent_panel_for(*, child):
     """What the consent panel shows for one child: each purpose with the gate's answer."""
-    from consent.models import Purpose
-
-    records = list(consent_records_for_child(child=child))
-    exceptions = list(consent_exceptions_for_child(child=child))
-    return [
-        {
-            "purpose": purpose,
-            "label": label,
-            "result": consent_check(child=child, purpose=purpose),
-            "records": [record for record in records if record.purpose == purpose],
-            "exceptions": [exception for exception in exceptions if exception.purpose == purpose],
-        }
-        for purpose, label in Purpose.choices
-    ]
+    return consent_panels_for(children=[child])[child.pk]

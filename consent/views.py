@@ -22,6 +22,7 @@ from consent.services import (
     consent_record_answer,
     consent_withdraw,
 )
+from familyfirst.redirects import next_url_or
 from people.models import Person
 from people.selectors import people_visible_to, person_get_for_user
 
@@ -74,7 +75,7 @@ def consent_answer_create(request, person_id):
             _apply_rule_error(form, error)
         else:
             messages.success(request, "Consent saved")
-            return redirect("consent:child-consent", person_id=child.pk)
+            return redirect(next_url_or(request, reverse("consent:child-consent", args=[child.pk])))
     return render(request, "consent/answer_form.html", {"child": child, "form": form})
 
 
@@ -134,7 +135,7 @@ def consent_exception_create(request, person_id):
                 else ""
             )
             messages.success(request, f"Decision recorded.{note}")
-            return redirect("consent:child-consent", person_id=child.pk)
+            return redirect(next_url_or(request, reverse("consent:child-consent", args=[child.pk])))
     return render(request, "consent/exception_form.html", {"child": child, "form": form})
 
 

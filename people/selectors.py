@@ -80,11 +80,18 @@ def _visible_ids(user, ids) -> set:
 
 def household_ids(*, person: Person, on: dt.date | None = None) -> list:
     """Everyone living with ``person`` on a day, directly or through someone else they live with."""
+    return households_ids(people=[person], on=on)
+
+
+def households_ids(*, people, on: dt.date | None = None) -> list:
+    """Everyone living with any of ``people`` on a day, directly or through someone else they
+    live with: one query per step outwards, however many people start the search."""
     on = on or timezone.localdate()
     current = (Q(since_date__isnull=True) | Q(since_date__lte=on)) & (
         Q(until_date__isnull=True) | Q(until_date__gte=on)
     )
-    seen, frontier = {person.pk}, [person.pk]
+    seen = {person.pk for person in people}
+    frontier = list(seen)
     while frontier and len(seen) < 100:
         links = (
             LivesWith.objects.filter(current)

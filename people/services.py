@@ -220,6 +220,18 @@ def person_create(*, details: PersonDetails, created_by) -> Person:
     return person
 
 
+def person_search_names_ensure(*, person: Person) -> None:
+    """Give a person made outside ``person_create`` (bulk loads, fixtures) the current-name row
+    that search reads, if they have none."""
+    if not person.names.filter(kind=NameKind.CURRENT).exists():
+        _name_write(
+            person=person,
+            kind=NameKind.CURRENT,
+            given_name=person.given_name,
+            family_name=person.family_name,
+        )
+
+
 def _name_write(*, person, kind, given_name, family_name, note="") -> PersonName:
     return PersonName.objects.create(
         person=person,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts import rules
 from audit.services import AccessAction, access_log_record
+from familyfirst.redirects import next_url_or
 from people.forms import (
     MergeChooseForm,
     PersonCreateForm,
@@ -109,6 +110,15 @@ def _duplicate_candidates(request, form, search) -> list:
     return likely
 
 
+def _back_to_caller_or(request, person):
+    """Back to the page that asked for the person (a consultation adding a child), naming them;
+    otherwise to the person's own page."""
+    back = next_url_or(request, "")
+    if back:
+        return redirect(f"{back}{'&' if '?' in back else '?'}person={person.pk}")
+    return redirect("people:person-detail", person_id=person.pk)
+
+
 @login_required
 def person_create(request):
     """Search before create: reachable only from a search; shows likely duplicates first."""
@@ -148,7 +158,7 @@ def person_create(request):
                 search=search, decided_by=request.user, candidates=candidates, chosen=chosen
             )
             messages.success(request, f"You chose the existing record for {chosen}")
-            return redirect("people:person-detail", person_id=chosen.pk)
+            return _back_to_caller_or(request, chosen)
         try:
             person, _decision = person_create_after_search(
                 search=search,
@@ -163,7 +173,7 @@ def person_create(request):
             messages.success(request, f"{person} added")
             if person.restricted and not rules.can_see_restricted_records(request.user):
                 return redirect("people:search")
-            return redirect("people:person-detail", person_id=person.pk)
+            return _back_to_caller_or(request, person)
     return render(
         request,
         "people/person_create.html",

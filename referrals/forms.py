@@ -1,9 +1,19 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
+from django.utils import timezone
 
 from accounts.models import Role, User
-from referrals.models import ConsultationStatus
+from locality.models import ConcernKind, Team
+from referrals.models import (
+    AgencyType,
+    CallPurpose,
+    Channel,
+    Consultation,
+    ConsultationStatus,
+    Outcome,
+    SafeNow,
+)
 
 OPEN_STATUS_CHOICES = [("", "Any")] + [
     choice for choice in ConsultationStatus.choices if choice[0] != ConsultationStatus.COMPLETE
@@ -53,3 +63,263 @@ class AuthoriseForm(forms.Form):
             Field.textarea("note", label_size=Size.SMALL),
             Button("submit", "Save decision"),
         )
+
+
+# --- The consultation journey -------------------------------------------------------------------
+# Each step's form edits some of the consultation's draft fields. Every field is optional while
+# the consultation is a draft (what is typed is saved even when another field is wrong); what must
+# be there before submitting is checked once, by consultation_submit.
+
+
+RECEIVED_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %H.%M", "%Y-%m-%d %H:%M", "%d/%m/%y %H:%M"]
+
+
+class DraftStepForm(forms.ModelForm):
+    """A step of the journey: the consultation's fields plus the version the page was loaded at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    submit_label = "Save and continue"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        self.fields["version"].required = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+
+    def changes(self) -> dict:
+        """The fields that are valid, to be saved even while others are being corrected."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            name: cleaned[name]
+            for name in self._meta.fields
+            if name in cleaned and name not in self.errors
+        }
+
+
+class CallerForm(DraftStepForm):
+    class Meta:
+        model = Consultation
+        fields = [
+            "caller_name",
+            "caller_role",
+            "caller_agency_type",
+            "caller_organisation",
+            "caller_phone",
+            "caller_email",
+            "caller_relationship",
+            "caller_anonymous",
+            "channel",
+            "received_at",
+            "purpose",
+            "purpose_detail",
+        ]
+        labels = {
+            "caller_name": "Caller's name",
+            "caller_role": "Their role",
+            "caller_agency_type": "Type of agency",
+            "caller_organisation": "Organisation",
+            "caller_phone": "Phone number",
+            "caller_email": "Email address",
+            "caller_relationship": "Relationship to the family",
+            "caller_anonymous": "The caller asks to stay anonymous to the family",
+            "channel": "How did they contact us?",
+            "received_at": "When was it received?",
+            "purpose": "Why are they calling?",
+            "purpose_detail": "What outcome do they want?",
+        }
+        help_texts = {
+            "caller_email": "The consultation letter is sent here",
+            "caller_relationship": "For example, class teacher, GP, neighbour, aunt",
+            "received_at": "Day and time, for example 21/11/2026 14:05. The decision is due one working day later",
+        }
+        widgets = {
+            "channel": forms.RadioSelect,
+            "purpose": forms.RadioSelect,
+            "purpose_detail": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = Channel.choices
+        self.fields["purpose"].choices = CallPurpose.choices
+        self.fields["caller_agency_type"].choices = [("", "Choose the type of agency")] + list(
+            AgencyType.choices
+        )
+        self.fields["received_at"].input_formats = RECEIVED_FORMATS
+        self.fields["received_at"].widget.format = "%d/%m/%Y %H:%M"
+        self.fields["received_at"].error_messages["invalid"] = (
+            "Enter the day and time it was received, like 21/11/2026 14:05"
+        )
+        self.fields["caller_email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.org"
+        )
+        self.helper.layout = Layout(
+            Field("version"),
+            Field.text("caller_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("caller_role", field_width=Fluid.TWO_THIRDS),
+            Field.select("caller_agency_type"),
+            Field.text("caller_organisation", field_width=Fluid.TWO_THIRDS),
+            Field.text("caller_phone", field_width=20),
+            Field.text("caller_email", field_width=Fluid.TWO_THIRDS),
+            Field.text("caller_relationship", field_width=Fluid.TWO_THIRDS),
+            Field.checkbox("caller_anonymous", small=True),
+            Field.radios("channel", inline=True),
+            Field.text("received_at", field_width=20),
+            Field.radios("purpose", inline=True),
+            Field.textarea("purpose_detail"),
+        )
+
+    def clean_received_at(self):
+        received_at = self.cleaned_data.get("received_at")
+        if received_at and received_at > timezone.now():
+            raise forms.ValidationError("The time received must be in the past")
+        if not received_at and "received_at" in self.data:
+            raise forms.ValidationError(
+                "Enter the day and time it was received, like 21/11/2026 14:05"
+            )
+        return received_at
+
+    def clean_caller_phone(self):
+        phone = self.cleaned_data.get("caller_phone", "").strip()
+        if phone and sum(ch.isdigit() for ch in phone) < 6:
+            raise forms.ValidationError("Enter a phone number, like 01926 410410")
+        return phone
+
+
+class ConcernsForm(DraftStepForm):
+    class Meta:
+        model = Consultation
+        fields = [
+            "concerns",
+            "child_location_now",
+            "safe_now",
+            "family_knows",
+            "child_views",
+            "strengths",
+        ]
+        labels = {
+            "concerns": "What are the worries?",
+            "child_location_now": "Where is the child now?",
+            "safe_now": "Is the child safe now?",
+            "family_knows": "What does the family know about this call?",
+            "child_views": "What has the child said? What are their wishes and feelings?",
+            "strengths": "Strengths and protective factors",
+        }
+        help_texts = {
+            "concerns": "What has happened, how often, and the impact on the child, in the caller's words where you can",
+            "strengths": "What is going well, and who helps the family",
+        }
+        widgets = {
+            "concerns": forms.Textarea(attrs={"rows": 8}),
+            "child_location_now": forms.Textarea(attrs={"rows": 2}),
+            "safe_now": forms.RadioSelect,
+            "family_knows": forms.Textarea(attrs={"rows": 3}),
+            "child_views": forms.Textarea(attrs={"rows": 4}),
+            "strengths": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["safe_now"].choices = SafeNow.choices
+        self.helper.layout = Layout(
+            Field("version"),
+            Field.textarea("concerns"),
+            Field.textarea("child_location_now"),
+            Field.radios("safe_now", inline=True),
+            Field.textarea("family_knows"),
+            Field.textarea("child_views"),
+            Field.textarea("strengths"),
+        )
+
+
+class ActionPlanForm(DraftStepForm):
+    submit_label = "Save and check answers"
+
+    class Meta:
+        model = Consultation
+        fields = ["action_plan"]
+        labels = {"action_plan": "The agreed action plan"}
+        help_texts = {"action_plan": "Who will do what, and by when, as agreed with the caller"}
+        widgets = {"action_plan": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(Field("version"), Field.textarea("action_plan"))
+
+
+DRAFT_STEP_FORMS = {"caller": CallerForm, "concerns": ConcernsForm, "outcome": ActionPlanForm}
+
+
+class ChildOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What was agreed for this child?",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome agreed for this child"},
+    )
+    services_signposted = forms.CharField(
+        label="Services signposted",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For advice, information and guidance: which services, for example the Family Information Service",
+    )
+    outcome_rationale = forms.CharField(
+        label="Why this outcome?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    main_concern = forms.ChoiceField(
+        label="Main kind of concern",
+        required=False,
+        choices=[("", "Not chosen")] + list(ConcernKind.choices),
+        help_text="Some teams take particular concerns, such as exploitation for children 11 and over",
+    )
+    severe_disability = forms.BooleanField(
+        label="The child has a severe or complex disability", required=False
+    )
+    postcode = forms.CharField(
+        label="Child's home postcode",
+        required=False,
+        max_length=10,
+        help_text="For an unborn baby, the expectant parent's postcode. Used to find the team",
+    )
+    team = forms.ModelChoiceField(
+        label="Send to a different team",
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="The proposed team",
+        help_text="Only if the proposed team is not right: say why below",
+    )
+    override_reason = forms.CharField(
+        label="Why a different team?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.order_by("name")
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.radios("outcome", legend_size=Size.MEDIUM),
+            Field.textarea("services_signposted"),
+            Field.textarea("outcome_rationale"),
+            Field.select("main_concern"),
+            Field.checkbox("severe_disability", small=True),
+            Field.text("postcode", field_width=10),
+            Field.select("team"),
+            Field.textarea("override_reason"),
+            Button("submit", "Save outcome"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("team") and not cleaned.get("override_reason", "").strip():
+            self.add_error("override_reason", "Say why the proposed team is not right")
+        return cleaned

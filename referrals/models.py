@@ -215,6 +215,8 @@ class ConsultationChild(models.Model):
     outcome = models.CharField(max_length=28, choices=Outcome.choices, blank=True)
     services_signposted = models.TextField(blank=True)
     outcome_rationale = models.TextField(blank=True)
+    main_concern = models.CharField(max_length=20, blank=True, help_text="For routing")
+    severe_disability = models.BooleanField(default=False)
     routing_postcode = models.CharField(max_length=10, blank=True)
     suggested_team = models.ForeignKey(
         "locality.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -255,7 +257,7 @@ class ConsultationChild(models.Model):
             ),
             models.CheckConstraint(
                 name="consultation_child_referral_has_team",
-                condition=~Q(outcome__in=[str(outcome) for outcome in OPENS_REFERRAL])
+                condition=~Q(outcome__in=sorted(str(outcome) for outcome in OPENS_REFERRAL))
                 | Q(team__isnull=False),
             ),
         ]

@@ -11,6 +11,7 @@ from accounts import rules
 from accounts.models import Role, User
 from consent.models import Purpose
 from consent.selectors import consent_check
+from letters.services import letter_job_create
 from locality.models import Team
 from locality.selectors import routing_resolve
 from locality.services import routing_override_record
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 DRAFT_FIELDS = [
     "channel",
+    "received_at",
     "purpose",
     "purpose_detail",
     "caller_name",
@@ -102,13 +104,26 @@ def consultation_draft_save(
     unknown = set(changes) - set(DRAFT_FIELDS)
     if unknown:
         raise ConsultationError(f"Unknown fields: {', '.join(sorted(unknown))}")
-    if consultation.status == ConsultationStatus.COMPLETE:
-        raise ConsultationError("This consultation is complete and can no longer be changed")
-    updated = Consultation.objects.filter(pk=consultation.pk, version=version).update(
-        **changes, version=F("version") + 1, updated_by=saved_by, updated_at=timezone.now()
-    )
+    if consultation.status != ConsultationStatus.DRAFT:
+        raise ConsultationError(
+            "This consultation has been submitted and can no longer be changed here"
+        )
+    changes = dict(changes)
+    if changes.get("received_at"):
+        # The clock follows the time received: a call logged late keeps its real due time.
+        changes["decision_due_at"] = add_working_days(changes["received_at"], 1)
+    elif "received_at" in changes:
+        del changes["received_at"]
+    updated = Consultation.objects.filter(
+        pk=consultation.pk, version=version, status=ConsultationStatus.DRAFT
+    ).update(**changes, version=F("version") + 1, updated_by=saved_by, updated_at=timezone.now())
     if not updated:
         current = Consultation.objects.select_related("updated_by").get(pk=consultation.pk)
+        if current.status != ConsultationStatus.DRAFT:
+            raise ConsultationError(
+                f"{current.updated_by} submitted this consultation while you were typing; "
+                "it can no longer be changed here."
+            )
         raise DraftConflict(
             f"{current.updated_by} saved this consultation at {timezone.localtime(current.updated_at):%H:%M} "
             "while you were typing. Your words have not been lost: copy them, reload, and add them again."
@@ -136,7 +151,7 @@ def consultation_child_decide(
     spectrum_decision=None,
     services_signposted: str = "",
     outcome_rationale: str = "",
-    concerns=(),
+    concerns: tuple | list = (),
     severe_disability: bool = False,
     postcode: str = "",
     chosen_team: Team | None = None,
@@ -162,6 +177,8 @@ def consultation_child_decide(
     )
     link.spectrum_decision = spectrum_decision
     link.decided_by = decided_by
+    link.main_concern = concerns[0] if concerns else ""
+    link.severe_disability = severe_disability
     link.team = link.suggested_team = link.routing_override = None
     link.routing_reasons = []
     if outcome in OPENS_REFERRAL:
@@ -216,13 +233,54 @@ def consultation_child_decide(
 
 
 @transaction.atomic
+def consultation_child_remove(*, link: ConsultationChild, removed_by) -> None:
+    """Take a child added by mistake out of a draft (before any outcome is authorised)."""
+    link = (
+        ConsultationChild.objects.select_for_update(of=("self",))
+        .select_related("consultation")
+        .get(pk=link.pk)
+    )
+    if link.consultation.status != ConsultationStatus.DRAFT:
+        raise ConsultationError("Children can only be removed while the consultation is a draft")
+    if link.authorisation == AuthorisationStatus.AUTHORISED:
+        raise ConsultationError("This child's outcome has been authorised and cannot be removed")
+    link.delete()
+
+
+def consultation_missing(*, consultation: Consultation, links) -> list[tuple[str, str]]:
+    """What must be recorded before the consultation can be submitted: (step, message) pairs."""
+    missing = []
+    if not consultation.caller_anonymous and not consultation.caller_name.strip():
+        missing.append(
+            ("caller", "Enter the caller's name, or record that they asked to stay anonymous")
+        )
+    if not consultation.caller_agency_type:
+        missing.append(("caller", "Choose the type of agency the caller is from"))
+    if not consultation.purpose:
+        missing.append(("caller", "Choose why they are calling"))
+    if not links:
+        missing.append(("children", "Add at least one child"))
+    if not consultation.concerns.strip():
+        missing.append(("concerns", "Enter the worries the caller described"))
+    if not consultation.safe_now:
+        missing.append(("concerns", "Say whether the child is safe now"))
+    for link in links:
+        if not link.outcome:
+            missing.append(("outcome", f"Agree an outcome for {link.child}"))
+    return missing
+
+
+@transaction.atomic
 def consultation_submit(*, consultation: Consultation, submitted_by) -> Consultation:
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
-    links = list(consultation.children.all())
-    if not links:
-        raise ConsultationError("Add at least one child", field="children")
-    if any(not link.outcome for link in links):
-        raise ConsultationError("Agree an outcome for every child", field="outcome")
+    if consultation.status != ConsultationStatus.DRAFT:
+        raise ConsultationError("This consultation has already been submitted")
+    links = list(consultation.children.select_related("child"))
+    missing = consultation_missing(consultation=consultation, links=links)
+    if missing:
+        raise ConsultationError(
+            ". ".join(message for _step, message in missing) + ".", field=missing[0][0]
+        )
     now = timezone.now()
     waiting = any(link.authorisation == AuthorisationStatus.AWAITING for link in links)
     consultation.status = (
@@ -231,6 +289,8 @@ def consultation_submit(*, consultation: Consultation, submitted_by) -> Consulta
     consultation.decided_at = now
     consultation.completed_at = None if waiting else now
     consultation.save(update_fields=["status", "decided_at", "completed_at"])
+    if consultation.status == ConsultationStatus.COMPLETE:
+        letter_job_create(consultation=consultation, requested_by=submitted_by)
     return consultation
 
 
@@ -291,6 +351,7 @@ def consultation_child_authorise(
     if not consultation.children.filter(authorisation=AuthorisationStatus.AWAITING).exists():
         consultation.status, consultation.completed_at = ConsultationStatus.COMPLETE, now
         consultation.save(update_fields=["status", "completed_at"])
+        letter_job_create(consultation=consultation, requested_by=manager)
     return link
 
 

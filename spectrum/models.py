@@ -223,8 +223,14 @@ class SpectrumDecision(models.Model):
         "people.Person", on_delete=models.PROTECT, related_name="spectrum_decisions"
     )
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="decisions")
-    # The consultation issue adds a nullable ``consultation`` foreign key here, linking the
-    # decision to the telephone consultation it was made in.
+    # The consultation the decision was made in, when it was made during one.
+    consultation = models.ForeignKey(
+        "referrals.Consultation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="spectrum_decisions",
+    )
     indicators = models.ManyToManyField(
         Indicator, through="SpectrumDecisionIndicator", related_name="decisions"
     )

@@ -301,8 +301,10 @@ def spectrum_decision_record(
     decided_by,
     supersedes: SpectrumDecision | None = None,
     at=None,
+    consultation=None,
 ) -> SpectrumDecision:
-    """Record a practitioner's decision on a child's level of need.
+    """Record a practitioner's decision on a child's level of need (during ``consultation``, when
+    it was made in one).
 
     ``supersedes`` must be the child's current decision when they already have one: a
     re-evaluation replaces it, and both stay in the history. The child's row is locked so two
@@ -339,6 +341,7 @@ def spectrum_decision_record(
         decided_by=decided_by,
         decided_at=at,
         supersedes=current,
+        consultation=consultation,
     )
     _selections_replace(decision=decision, indicators=indicators)
     return decision

@@ -1,4 +1,5 @@
 import json
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import rules
+from familyfirst.redirects import next_url_or
 from people.selectors import person_get_for_user
 from spectrum.forms import ConsistencyPeriodForm, SpectrumDecisionForm
 from spectrum.models import LEVEL_RANK, LevelCode
@@ -91,6 +93,24 @@ def _picker_groups(*, framework, indicators, query, selected, names):
     }
 
 
+def _consultation_in_progress(request, person):
+    """The draft consultation this decision is being made in (``?consultation=``), if the child
+    is in it and the user may see it."""
+    from referrals.models import ConsultationStatus
+    from referrals.selectors import consultations_visible_to
+
+    consultation_id = request.GET.get("consultation", "")
+    try:
+        uuid.UUID(consultation_id)
+    except ValueError:
+        return None
+    return (
+        consultations_visible_to(user=request.user)
+        .filter(pk=consultation_id, children__child=person, status=ConsultationStatus.DRAFT)
+        .first()
+    )
+
+
 @login_required
 def decision_picker(request, person_id):
     if not rules.can_record_spectrum_decision(request.user):
@@ -107,6 +127,8 @@ def decision_picker(request, person_id):
     by_id = {indicator.pk: indicator for indicator in indicators}
     names = level_names_of(framework)
     current = decision_current_for_person(person=person)
+    consultation = _consultation_in_progress(request, person)
+    context["consultation"] = consultation
     form = SpectrumDecisionForm(
         request.POST if request.method == "POST" else None, indicator_ids=list(by_id)
     )
@@ -126,6 +148,7 @@ def decision_picker(request, person_id):
                     rationale=form.cleaned_data["rationale"],
                     decided_by=request.user,
                     supersedes=current,
+                    consultation=consultation,
                 )
             except SpectrumDecisionError as error:
                 form.add_error(error.field, error.message)
@@ -133,7 +156,9 @@ def decision_picker(request, person_id):
                 messages.success(
                     request, f"Decision recorded: {names[decision.decided_level]} for {person}"
                 )
-                return redirect("spectrum:decision-history", person_id=person.pk)
+                return redirect(
+                    next_url_or(request, reverse("spectrum:decision-history", args=[person.pk]))
+                )
     elif form.is_bound and selected and form.action != form.ACTION_FILTER:
         suggestion = suggestion_for(framework=framework, indicators=[by_id[pk] for pk in selected])
 

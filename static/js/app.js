@@ -27,7 +27,13 @@
       next.name = 'next';
       next.value = '/signed-out/?idle=1';
       signOutForm.appendChild(next);
-      signOutForm.submit();
+      // Save any draft being typed before signing out.
+      var flush = window.FamilyConnectAutosave ? window.FamilyConnectAutosave.flush() : null;
+      if (flush && flush.then) {
+        flush.then(function () { signOutForm.submit(); });
+      } else {
+        signOutForm.submit();
+      }
     }, timeout * 1000);
   }
 
@@ -40,5 +46,7 @@
       if (response.ok) { banner.hidden = true; schedule(); }
     });
   });
+  // Work saved in the background (autosave) counts as activity, as the server already treats it.
+  document.addEventListener('fc:activity', schedule);
   schedule();
 })();

@@ -19,6 +19,7 @@ from referrals.services import (
     consultation_submit,
     consultations_clock_sweep,
 )
+from tests.referrals.helpers import fill_in_the_call
 
 
 def _consent(family, user):
@@ -88,6 +89,7 @@ def test_an_authorised_referral_opens_a_case_in_the_locality_team_with_a_45_work
     link = consultation_child_decide(
         link=link, outcome=Outcome.FAMILY_HELP_ASSESSMENT, decided_by=practitioner
     )
+    fill_in_the_call(consultation, practitioner)
     consultation_submit(consultation=consultation, submitted_by=practitioner)
 
     consultation_child_authorise(link=link, manager=fc_manager)
@@ -156,6 +158,7 @@ def test_advice_needs_the_services_signposted_and_no_authorisation(practitioner,
         decided_by=practitioner,
         services_signposted="Family Information Service",
     )
+    fill_in_the_call(consultation, practitioner)
     consultation = consultation_submit(consultation=consultation, submitted_by=practitioner)
 
     assert link.authorisation == AuthorisationStatus.NOT_NEEDED

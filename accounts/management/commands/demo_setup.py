@@ -2,9 +2,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.personas import PERSONAS
 from accounts.services import persona_user_ensure
 from locality.services import reference_data_load
+from people.demo import demo_families_ensure
 
 DEMO_PASSWORD = "family-connect-demo"  # noqa: S105 - synthetic demo accounts, refused with DEBUG off
 
@@ -24,6 +26,9 @@ class Command(BaseCommand):
             persona_user_ensure(persona=persona, password=DEMO_PASSWORD, start_date=start)
             team = f", {persona.team_slug}" if persona.team_slug else ""
             self.stdout.write(f"  {persona.username:<22} {persona.job_title}{team}")
+        families = demo_families_ensure(created_by=User.objects.get(username=PERSONAS[0].username))
+        if families:
+            self.stdout.write(f"\nAdded {families} synthetic families to search for and refer.")
         if settings.REQUIRE_MFA:
             self.stdout.write(
                 "\nTwo-factor sign-in is on: each login pairs an authenticator app the first time."

@@ -1,0 +1,520 @@
+"""The consultation journey: a page per step of the call, each saving what was typed.
+
+Words are never lost: every step's form saves its valid fields even while another is being
+corrected; with JavaScript, static/js/autosave.js posts the form every few seconds (the same view
+answers in JSON); a save quoting an old version is refused with a conflict message instead of
+overwriting; and a form posted after the session expired is kept in the new session and saved
+once the practitioner has signed in again.
+"""
+
+import uuid
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts import rules
+from consent.selectors import consent_panels_for
+from familyfirst.redirects import next_url_or
+from letters.selectors import letters_for_consultation
+from locality.selectors import RoutingInputError
+from people.forms import PersonSearchForm
+from people.search import person_search
+from people.selectors import people_visible_to
+from people.services import person_search_log
+from referrals.forms import DRAFT_STEP_FORMS, ChildOutcomeForm
+from referrals.journey import STEPS, step_after, step_url, steps_for
+from referrals.models import Consultation, ConsultationChild, ConsultationStatus
+from referrals.selectors import (
+    children_households,
+    consultation_get_for_user,
+    consultation_links,
+    household_history,
+    my_drafts,
+)
+from referrals.services import (
+    ConsultationError,
+    DraftConflict,
+    _home_postcode,
+    consultation_child_add,
+    consultation_child_decide,
+    consultation_child_remove,
+    consultation_draft_save,
+    consultation_missing,
+    consultation_start,
+    consultation_submit,
+)
+from spectrum.selectors import decision_current_for_person
+
+STASH_KEY = "typed_before_sign_in"
+STASH_HOURS = 12
+
+
+def _is_autosave(request) -> bool:
+    """The page's script saving in the background (a fetch, or a beacon as the tab closes)."""
+    return request.headers.get("X-Autosave") == "1" or request.POST.get("autosave") == "1"
+
+
+def keeps_typing_through_sign_in(view):
+    """A form posted after the session ended is kept (in the new session) and the practitioner
+    is sent to sign in; the step's page saves it when they come back. Autosave requests are told
+    they are signed out, so the page can say so."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST" and not request.user.is_authenticated:
+            if _is_autosave(request):
+                return JsonResponse(
+                    {"signed_out": True, "message": "You have been signed out."}, status=401
+                )
+            request.session[STASH_KEY] = {
+                "path": request.path,
+                "at": timezone.now().isoformat(),
+                "data": {
+                    key: request.POST.getlist(key)
+                    for key in request.POST
+                    if key != "csrfmiddlewaretoken"
+                },
+            }
+            return redirect_to_login(request.path)
+        return login_required(view)(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _stashed(request) -> QueryDict | None:
+    stash = request.session.get(STASH_KEY)
+    if not stash or stash.get("path") != request.path:
+        return None
+    del request.session[STASH_KEY]
+    age = timezone.now() - timezone.datetime.fromisoformat(stash["at"])
+    if age.total_seconds() > STASH_HOURS * 3600:
+        return None
+    data = QueryDict(mutable=True)
+    for key, values in stash["data"].items():
+        data.setlist(key, values)
+    return data
+
+
+def _require_front_door(user):
+    if not rules.can_take_consultations(user):
+        raise PermissionDenied
+
+
+def _journey(request, consultation, current: str, **extra) -> dict:
+    links = extra.pop("links", None)
+    if links is None:
+        links = consultation_links(consultation=consultation)
+    missing = consultation_missing(consultation=consultation, links=links)
+    return {
+        "consultation": consultation,
+        "links": links,
+        "steps": steps_for(
+            consultation_id=consultation.pk,
+            current=current,
+            missing_steps={step for step, _message in missing},
+        ),
+        "step_title": next(step.title for step in STEPS if step.key == current),
+        "missing": missing,
+        "editable": consultation.status == ConsultationStatus.DRAFT,
+        "now": timezone.now(),
+        **extra,
+    }
+
+
+def _draft_or_summary(request, consultation):
+    if consultation.status != ConsultationStatus.DRAFT:
+        messages.info(request, f"{consultation.reference} has been submitted and cannot be changed")
+        return redirect("referrals:consultation", consultation_id=consultation.pk)
+    return None
+
+
+@login_required
+def consultation_new(request):
+    """Start a consultation, or pick up one of your own in progress."""
+    _require_front_door(request.user)
+    if request.method == "POST":
+        consultation = consultation_start(practitioner=request.user)
+        return redirect("referrals:step-caller", consultation_id=consultation.pk)
+    return render(
+        request, "referrals/consultation_new.html", {"drafts": my_drafts(user=request.user)}
+    )
+
+
+def _differences(form, current) -> list[dict]:
+    """The fields on this step where what is saved now differs from what this person typed."""
+    typed = form.data
+    rows = []
+    for name in form._meta.fields:
+        mine = typed.get(name, "")
+        theirs = getattr(current, name)
+        shown = (
+            getattr(current, f"get_{name}_display")()
+            if hasattr(current, f"get_{name}_display")
+            else theirs
+        )
+        if isinstance(theirs, bool):
+            differs = theirs != (mine in ("on", "true", "True", "1"))
+        elif hasattr(theirs, "isoformat"):
+            differs = False  # the time received is shown in the form; not worth a line here
+        else:
+            differs = str(theirs or "") != str(mine or "")
+        if differs:
+            rows.append({"label": form.fields[name].label, "theirs": shown or "(empty)"})
+    return rows
+
+
+def _rebound(form_class, data, consultation):
+    """The typed form again, now quoting the consultation's current version."""
+    data = data.copy()
+    data["version"] = str(consultation.version)
+    form = form_class(data, instance=consultation)
+    form.is_valid()
+    return form
+
+
+def _draft_step(request, consultation_id, step: str):
+    """Caller, worries and action-plan steps: forms over the consultation's own fields."""
+    _require_front_door(request.user)
+    consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
+    form_class = DRAFT_STEP_FORMS[step]
+    autosave = _is_autosave(request)
+    if consultation.status != ConsultationStatus.DRAFT:
+        if autosave:
+            return JsonResponse({"message": "This consultation has been submitted."}, status=409)
+        return _draft_or_summary(request, consultation)
+
+    data = request.POST if request.method == "POST" else _stashed(request)
+    restored = request.method != "POST" and data is not None
+    if data is None:
+        form = form_class(instance=consultation, initial={"version": consultation.version})
+        return render(
+            request, f"referrals/step_{step}.html", _journey(request, consultation, step, form=form)
+        )
+
+    form = form_class(data, instance=Consultation.objects.get(pk=consultation.pk))
+    form.is_valid()
+    conflict, differences = "", []
+    try:
+        consultation = consultation_draft_save(
+            consultation=consultation,
+            changes=form.changes(),
+            version=form.cleaned_data.get("version") or 0,
+            saved_by=request.user,
+        )
+    except DraftConflict as error:
+        conflict = error.message
+        consultation = Consultation.objects.select_related("practitioner", "updated_by").get(
+            pk=consultation.pk
+        )
+        differences = _differences(form, consultation)
+    except ConsultationError as error:
+        if autosave:
+            return JsonResponse({"message": error.message}, status=409)
+        messages.error(request, error.message)
+        return redirect("referrals:consultation", consultation_id=consultation.pk)
+
+    if autosave:
+        if conflict:
+            return JsonResponse({"conflict": True, "message": conflict}, status=409)
+        return JsonResponse(
+            {
+                "version": consultation.version,
+                "saved_at": timezone.localtime(consultation.updated_at).strftime("%H:%M:%S"),
+                "errors": {name: list(errors) for name, errors in form.errors.items()},
+            }
+        )
+    if not conflict and not form.errors and not restored:
+        if "save_and_exit" in data:
+            messages.success(
+                request, f"{consultation.reference} saved. Pick it up from your drafts."
+            )
+            return redirect("referrals:consultation-new")
+        return redirect(step_url(step_after(step), consultation.pk))
+    if restored and not conflict:
+        messages.success(
+            request,
+            "You were signed out before your last changes were saved. What you typed has been kept and saved.",
+        )
+    # Re-show what was typed, quoting the version now saved, so the next save goes through: after
+    # a conflict that is a deliberate choice to replace the other person's words on this step.
+    form = _rebound(form_class, data, consultation)
+    return render(
+        request,
+        f"referrals/step_{step}.html",
+        _journey(
+            request, consultation, step, form=form, conflict=conflict, differences=differences
+        ),
+    )
+
+
+@login_required
+def step_children(request, consultation_id):
+    """The children concerned: search before adding anyone, and see their household."""
+    _require_front_door(request.user)
+    consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
+    here = step_url("children", consultation.pk)
+    if request.method == "POST":
+        if redirect_response := _draft_or_summary(request, consultation):
+            return redirect_response
+        try:
+            if request.POST.get("action") == "remove":
+                link = ConsultationChild.objects.select_related("child").get(
+                    consultation=consultation, pk=request.POST.get("link")
+                )
+                consultation_child_remove(link=link, removed_by=request.user)
+                messages.success(request, f"{link.child} removed from this consultation")
+            else:
+                person = people_visible_to(user=request.user).get(pk=request.POST.get("person"))
+                consultation_child_add(
+                    consultation=consultation, child=person, added_by=request.user
+                )
+                messages.success(request, f"{person} added to this consultation")
+        except (ConsultationChild.DoesNotExist, ValueError, ConsultationError) as error:
+            message = getattr(error, "message", "That person could not be found")
+            messages.error(request, message)
+        except people_visible_to(user=request.user).model.DoesNotExist:
+            messages.error(request, "That person could not be found")
+        return redirect(here)
+
+    links = consultation_links(consultation=consultation)
+    households = children_households(user=request.user, links=links)
+    searching = any(request.GET.get(key) for key in PersonSearchForm.base_fields)
+    form = PersonSearchForm(request.GET if searching else None)
+    matches, search = None, None
+    if searching and form.is_valid():
+        matches = person_search(user=request.user, criteria=form.criteria)
+        search = person_search_log(
+            request=request, criteria=form.criteria.as_json(), matches=matches
+        )
+    added_ids = {link.child_id for link in links}
+    just_created = None
+    if request.GET.get("person"):
+        just_created = (
+            people_visible_to(user=request.user)
+            .filter(pk=request.GET["person"])
+            .exclude(pk__in=added_ids)
+            .first()
+            if _is_uuid(request.GET["person"])
+            else None
+        )
+    return render(
+        request,
+        "referrals/step_children.html",
+        _journey(
+            request,
+            consultation,
+            "children",
+            links=links,
+            households=households,
+            form=form,
+            matches=matches,
+            search=search,
+            added_ids=added_ids,
+            just_created=just_created,
+            create_url=(
+                f"{reverse('people:person-create')}?search={search.pk}&next={here}"
+                if search
+                else ""
+            ),
+        ),
+    )
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@login_required
+def step_household(request, consultation_id):
+    _require_front_door(request.user)
+    consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
+    history = household_history(user=request.user, consultation=consultation)
+    return render(
+        request,
+        "referrals/step_household.html",
+        _journey(request, consultation, "household", history=history),
+    )
+
+
+@login_required
+def step_consent(request, consultation_id):
+    _require_front_door(request.user)
+    consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
+    links = consultation_links(consultation=consultation)
+    by_child = consent_panels_for(children=[link.child for link in links])
+    panels = [{"link": link, "panel": by_child[link.child_id]} for link in links]
+    return render(
+        request,
+        "referrals/step_consent.html",
+        _journey(
+            request,
+            consultation,
+            "consent",
+            links=links,
+            panels=panels,
+            here=step_url("consent", consultation.pk),
+            can_record=rules.can_record_consent(request.user),
+        ),
+    )
+
+
+@login_required
+def step_spectrum(request, consultation_id):
+    _require_front_door(request.user)
+    consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
+    links = consultation_links(consultation=consultation)
+    rows = [
+        {"link": link, "decision": decision_current_for_person(person=link.child)} for link in links
+    ]
+    return render(
+        request,
+        "referrals/step_spectrum.html",
+        _journey(
+            request,
+            consultation,
+            "spectrum",
+            links=links,
+            rows=rows,
+            here=step_url("spectrum", consultation.pk),
+        ),
+    )
+
+
+@keeps_typing_through_sign_in
+def step_outcome(request, consultation_id):
+    return _draft_step(request, consultation_id=consultation_id, step="outcome")
+
+
+@keeps_typing_through_sign_in
+def step_caller(request, consultation_id):
+    return _draft_step(request, consultation_id=consultation_id, step="caller")
+
+
+@keeps_typing_through_sign_in
+def step_concerns(request, consultation_id):
+    return _draft_step(request, consultation_id=consultation_id, step="concerns")
+
+
+@keeps_typing_through_sign_in
+def child_outcome(request, consultation_id, link_id):
+    """Agree one child's outcome: the routing service proposes the team; the practitioner may
+    choose another with a reason; the consent gate decides whether a referral can go ahead."""
+    _require_front_door(request.user)
+    consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
+    if redirect_response := _draft_or_summary(request, consultation):
+        return redirect_response
+    link = next(
+        (link for link in consultation_links(consultation=consultation) if link.pk == link_id),
+        None,
+    )
+    if link is None:
+        raise Http404("No such child in this consultation")
+    data = request.POST if request.method == "POST" else _stashed(request)
+    initial = {
+        "outcome": link.outcome,
+        "services_signposted": link.services_signposted,
+        "outcome_rationale": link.outcome_rationale,
+        "main_concern": link.main_concern,
+        "severe_disability": link.severe_disability,
+        "postcode": link.routing_postcode or _home_postcode(link.child),
+        "team": link.team if link.routing_override_id else None,
+    }
+    form = ChildOutcomeForm(data, initial=initial)
+    decision = decision_current_for_person(person=link.child)
+    if data is not None and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            link = consultation_child_decide(
+                link=link,
+                outcome=cleaned["outcome"],
+                decided_by=request.user,
+                spectrum_decision=decision,
+                services_signposted=cleaned["services_signposted"],
+                outcome_rationale=cleaned["outcome_rationale"],
+                concerns=[cleaned["main_concern"]] if cleaned["main_concern"] else [],
+                severe_disability=cleaned["severe_disability"],
+                postcode=cleaned["postcode"],
+                chosen_team=cleaned["team"],
+                override_reason=cleaned["override_reason"],
+            )
+        except ConsultationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except RoutingInputError as error:
+            form.add_error("postcode", str(error))
+        else:
+            team = f": {link.team}" if link.team else ""
+            messages.success(request, f"Outcome saved for {link.child}{team}")
+            return redirect("referrals:step-outcome", consultation_id=consultation.pk)
+    return render(
+        request,
+        "referrals/child_outcome.html",
+        _journey(request, consultation, "outcome", link=link, form=form, decision=decision),
+    )
+
+
+@login_required
+def consultation_detail(request, consultation_id):
+    """Check answers and submit; afterwards, what was decided and where it went."""
+    _require_front_door(request.user)
+    consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
+    links = consultation_links(consultation=consultation)
+    submitted = consultation.status != ConsultationStatus.DRAFT
+    return render(
+        request,
+        "referrals/consultation_detail.html",
+        _journey(
+            request,
+            consultation,
+            "check",
+            links=links,
+            letters=letters_for_consultation(consultation) if submitted else [],
+            letters_panel="letters/includes/status.html" if submitted else "",
+        ),
+    )
+
+
+@require_POST
+@login_required
+def consultation_submit_view(request, consultation_id):
+    _require_front_door(request.user)
+    consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
+    try:
+        consultation = consultation_submit(consultation=consultation, submitted_by=request.user)
+    except ConsultationError as error:
+        messages.error(request, error.message)
+    else:
+        if consultation.status == ConsultationStatus.COMPLETE:
+            messages.success(request, f"{consultation.reference} is complete")
+        else:
+            messages.success(
+                request,
+                f"{consultation.reference} has been sent to a Family Connect manager to authorise",
+            )
+    return redirect(next_url_or(request, reverse("referrals:consultation", args=[consultation.pk])))
+
+
+__all__ = [
+    "child_outcome",
+    "consultation_detail",
+    "consultation_new",
+    "consultation_submit_view",
+    "step_caller",
+    "step_children",
+    "step_concerns",
+    "step_consent",
+    "step_household",
+    "step_outcome",
+    "step_spectrum",
+]
