@@ -7,4 +7,5 @@ urlpatterns = [
     path("people/", include("people.api_urls")),
     path("spectrum/", include("spectrum.api_urls")),
     path("consent/", include("consent.api_urls")),
+    path("consultations/", include("referrals.api_urls")),
 ]

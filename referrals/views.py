@@ -24,13 +24,16 @@ def queue(request):
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     practitioner = filters.get("practitioner")
-    rows = front_door_queue(
+    page = front_door_queue(
         user=request.user,
         practitioner_id=practitioner.pk if practitioner else None,
         status=filters.get("status", ""),
+        page_number=request.GET.get("page"),
     )
     return render(
-        request, "referrals/queue.html", {"form": form, "rows": rows, "now": timezone.now()}
+        request,
+        "referrals/queue.html",
+        {"form": form, "rows": page.object_list, "page": page, "now": timezone.now()},
     )
 
 

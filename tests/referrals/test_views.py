@@ -53,7 +53,20 @@ def test_the_queue_runs_the_same_bounded_number_of_queries_however_long(
     with django_assert_max_num_queries(15):
         response = client.get(reverse("referrals:queue"))
 
-    assert len(response.context["rows"]) == count
+    assert len(response.context["rows"]) == min(count, 100)
+    assert f"{count} open" in response.content.decode()
+
+
+def test_a_long_queue_shows_a_hundred_a_page_soonest_due_first(client_for, practitioner):
+    made = _consultations(practitioner, 150)
+    client = client_for("practitioner")
+
+    first = client.get(reverse("referrals:queue"))
+    second = client.get(reverse("referrals:queue"), {"page": 2})
+
+    shown = [row.consultation for row in first.context["rows"] + second.context["rows"]]
+    assert shown == sorted(made, key=lambda c: (c.decision_due_at, c.reference))
+    assert "Showing 101 to 150" in second.content.decode()
 
 
 def _awaiting(practitioner, child):

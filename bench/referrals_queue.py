@@ -1,0 +1,276 @@
+"""Time the front-door queue page with 10,000 open consultations.
+
+    .venv/bin/python bench/referrals_queue.py                      # fc_bench, 10,000 open, 250 renders
+    .venv/bin/python bench/referrals_queue.py --open 20000 --renders 500
+
+Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/fc_bench; never a database you
+care about). Migrates it, removes the consultations an earlier run seeded (references starting
+BENCH-), then seeds ``--open`` open consultations in bulk: a handful of practitioners, one to three
+children each (synthetic people, reused between runs), decision clocks from overdue to two days
+ahead. Then renders /front-door/queue/ through Django's test client signed in as a Family Connect
+manager with two-factor verification done (as the tests' client_for does), ``--renders`` times
+after a warm-up, and also filtered to one practitioner. Reports p50/p95 ms, SQL statements and
+database time per render, and the page's size. Target: p95 at most 150 ms.
+
+Writes bench/results/referrals_queue.json.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fc_bench")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+os.environ.setdefault("SECURE_HTTPS", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "familyfirst.settings")
+RESULTS = ROOT / "bench" / "results"
+REFERENCE_PREFIX = "BENCH-"
+TARGET_P95_MS = 150
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg2
+
+    from familyfirst.env import database_from_url
+
+    config = database_from_url(url)
+    if config["NAME"] in {"familyconnect", "postgres"} or config["NAME"].startswith("test_"):
+        sys.exit(f"Refusing to seed {config['NAME']!r}: use a benchmark database such as fc_bench")
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"],
+        host=config["HOST"],
+        port=config["PORT"] or None,
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    admin.close()
+
+
+_ensure_database(os.environ["DATABASE_URL"])
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from faker import Faker  # noqa: E402
+
+from accounts.models import Role, User  # noqa: E402
+from conftest import verified_client  # noqa: E402
+from people.models import Person  # noqa: E402
+from referrals.clocks import add_working_days  # noqa: E402
+from referrals.models import (  # noqa: E402
+    AuthorisationStatus,
+    Consultation,
+    ConsultationChild,
+    ConsultationStatus,
+    Outcome,
+)
+
+
+class DatabaseTimer:
+    def __init__(self):
+        self.seconds = 0.0
+        self.statements = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.statements += 1
+
+
+def percentile(values, pct):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def summary(values_ms):
+    return {
+        "p50_ms": round(percentile(values_ms, 50), 2),
+        "p95_ms": round(percentile(values_ms, 95), 2),
+        "p99_ms": round(percentile(values_ms, 99), 2),
+        "mean_ms": round(statistics.fmean(values_ms), 2),
+        "max_ms": round(max(values_ms), 2),
+    }
+
+
+def _staff(count: int) -> tuple[list[User], User]:
+    fake = Faker("en_GB")
+    fake.seed_instance(11)
+    practitioners = []
+    for number in range(count):
+        user, _ = User.objects.get_or_create(
+            username=f"bench.practitioner.{number}",
+            defaults={
+                "first_name": fake.first_name(),
+                "last_name": fake.last_name(),
+                "role": Role.FC_PRACTITIONER,
+            },
+        )
+        practitioners.append(user)
+    manager, _ = User.objects.get_or_create(
+        username="bench.fc.manager",
+        defaults={"first_name": "Bench", "last_name": "Manager", "role": Role.FC_MANAGER},
+    )
+    return practitioners, manager
+
+
+def _children(count: int, created_by: User, rng: random.Random) -> list[Person]:
+    """Synthetic children, kept between runs (people are never deleted)."""
+    existing = list(Person.objects.filter(created_by=created_by).order_by("pk")[:count])
+    if len(existing) < count:
+        fake = Faker("en_GB")
+        fake.seed_instance(rng.randint(1, 10_000))
+        today = timezone.localdate()
+        existing += Person.objects.bulk_create(
+            Person(
+                given_name=fake.first_name(),
+                family_name=fake.last_name(),
+                date_of_birth=today - dt.timedelta(days=rng.randint(30, 17 * 365)),
+                created_by=created_by,
+            )
+            for _ in range(count - len(existing))
+        )
+    return existing
+
+
+@transaction.atomic
+def seed(*, open_count: int, practitioners: list[User], rng: random.Random) -> dict:
+    started = time.perf_counter()
+    stale = Consultation.objects.filter(reference__startswith=REFERENCE_PREFIX)
+    ConsultationChild.objects.filter(consultation__in=stale).delete()
+    stale.delete()
+    children = _children(max(open_count // 3, 100), practitioners[0], rng)
+    now = timezone.now()
+    consultations = []
+    for number in range(1, open_count + 1):
+        # From three working days overdue to freshly received.
+        received_at = now - dt.timedelta(minutes=rng.randint(0, 5 * 24 * 60))
+        consultations.append(
+            Consultation(
+                reference=f"{REFERENCE_PREFIX}{number:07d}",
+                practitioner=rng.choice(practitioners),
+                channel="TELEPHONE",
+                received_at=received_at,
+                decision_due_at=add_working_days(received_at, 1),
+                status=rng.choice(
+                    [ConsultationStatus.DRAFT, ConsultationStatus.AWAITING_AUTHORISATION]
+                ),
+                caller_name="Synthetic caller",
+                concerns="Synthetic benchmark consultation",
+            )
+        )
+    Consultation.objects.bulk_create(consultations, batch_size=2000)
+    links = []
+    for consultation in consultations:
+        for child in rng.sample(children, rng.choice([1, 1, 1, 2, 2, 3])):
+            waiting = consultation.status == ConsultationStatus.AWAITING_AUTHORISATION
+            links.append(
+                ConsultationChild(
+                    consultation=consultation,
+                    child=child,
+                    outcome=Outcome.SINGLE_AGENCY if waiting else "",
+                    authorisation=AuthorisationStatus.AWAITING
+                    if waiting
+                    else AuthorisationStatus.NOT_NEEDED,
+                    decided_by=consultation.practitioner if waiting else None,
+                )
+            )
+    ConsultationChild.objects.bulk_create(links, batch_size=5000)
+    return {
+        "consultations": len(consultations),
+        "children_links": len(links),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def time_page(client, url, renders):
+    timings, statements, db_ms, sizes = [], [], [], []
+    for _ in range(renders):
+        timer = DatabaseTimer()
+        started = time.perf_counter()
+        with connection.execute_wrapper(timer):
+            response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+        statements.append(timer.statements)
+        db_ms.append(timer.seconds * 1000)
+        sizes.append(len(response.content))
+    return {
+        "url": url,
+        "renders": renders,
+        "page_time": summary(timings),
+        "database_time": summary(db_ms),
+        "sql_statements_per_render": max(statements),
+        "page_bytes": max(sizes),
+        "meets_target": percentile(timings, 95) <= TARGET_P95_MS,
+    }, response
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--open", type=int, default=10_000, help="Open consultations to seed")
+    parser.add_argument("--practitioners", type=int, default=6)
+    parser.add_argument("--renders", type=int, default=250)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+
+    call_command("migrate", "--no-input", verbosity=0)
+    practitioners, manager = _staff(args.practitioners)
+    seeded = seed(open_count=args.open, practitioners=practitioners, rng=rng)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE referrals_consultation; ANALYZE referrals_consultationchild")
+    open_total = Consultation.objects.filter(
+        status__in=[ConsultationStatus.DRAFT, ConsultationStatus.AWAITING_AUTHORISATION]
+    ).count()
+
+    client = verified_client(manager)
+    for _ in range(10):  # warm caches, templates and the connection; not counted
+        client.get("/front-door/queue/")
+    whole, response = time_page(client, "/front-door/queue/", args.renders)
+    page = response.content.decode()
+    one_practitioner, _ = time_page(
+        client, f"/front-door/queue/?practitioner={practitioners[0].pk}", max(50, args.renders // 5)
+    )
+
+    figures = {
+        "open_consultations": open_total,
+        "seeded": seeded,
+        "queue": whole,
+        "queue_one_practitioner": one_practitioner,
+        "rows_on_first_page": page.count('<tr class="govuk-table__row">') - 1,
+        "says_how_many_open": f"{open_total:,} open" in page or f"{open_total} open" in page,
+        "target_p95_ms": TARGET_P95_MS,
+        "database": connection.settings_dict["NAME"],
+        "machine": f"{os.cpu_count()} cores",
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "referrals_queue.json").write_text(json.dumps(figures, indent=2) + "\n")
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
