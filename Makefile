@@ -64,6 +64,18 @@ bench: install ## Run the benchmarks on PostgreSQL and write the figures to benc
 	$(BENCH_ENV) $(PY) bench/people_seed.py --people $(BENCH_PEOPLE)
 	$(BENCH_ENV) $(PY) bench/people_search.py
 	$(BENCH_ENV) $(PY) bench/locality_postcodes.py
+	$(BENCH_ENV) $(PY) bench/referrals_queue.py
+	$(BENCH_ENV) $(PY) -m pytest bench/letters.py -q -s -p no:randomly
+
+# The issue's full chaos run for feedback letters (CI runs a small one inside make test).
+CHAOS_ENV := $(TEST_ENV) DATABASE_URL=$${CHAOS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fc_chaos} \
+	CHAOS_LETTERS=$${CHAOS_LETTERS:-1000} CHAOS_KILLS=$${CHAOS_KILLS:-20} \
+	CHAOS_REDIS_RESTARTS=$${CHAOS_REDIS_RESTARTS:-2} CHAOS_SMTP_OUTAGE_SECONDS=$${CHAOS_SMTP_OUTAGE_SECONDS:-120} \
+	CHAOS_FAULT_WINDOW_SECONDS=$${CHAOS_FAULT_WINDOW_SECONDS:-180}
+
+.PHONY: chaos-letters
+chaos-letters: install ## Letters under SIGKILLed workers, Redis restarts and a stopped SMTP server (figures in test-results/)
+	$(CHAOS_ENV) $(PY) -m pytest tests/letters/test_chaos.py -m worker -q -s -p no:randomly
 
 .PHONY: lint
 lint: install ## Check style with ruff

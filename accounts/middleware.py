@@ -4,8 +4,15 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 # Paths a signed-in but not yet verified user may reach: the two-factor steps themselves,
-# signing out, and static files.
-_EXEMPT_PREFIXES = ("/sign-in", "/sign-out", "/signed-out", "/static/", "/healthz")
+# signing out, static files, and a referrer's feedback-letter link (public, keyed by its token).
+_EXEMPT_PREFIXES = (
+    "/sign-in",
+    "/sign-out",
+    "/signed-out",
+    "/static/",
+    "/healthz",
+    "/letters/download/",
+)
 
 
 class RequireVerifiedUserMiddleware:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "consent",
     "referrals",
     "pathway",
+    "letters",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,13 @@ SPECTACULAR_SETTINGS = {
         "ConsentPurposeEnum": "consent.models.Purpose",
         "ConsentStatusEnum": "consent.models.ConsentStatus",
         "ConsentCapacityEnum": "consent.models.Capacity",
+        "ConsentAnswerEnum": "referrals.serializers.CONSENT_ANSWERS",
+        "ConsentMethodEnum": "consent.models.Method",
+        "ConsentExceptionReasonEnum": "consent.models.ExceptionReason",
+        "ConcernKindEnum": "locality.models.ConcernKind",
+        "ConsultationStatusEnum": "referrals.models.ConsultationStatus",
+        "ConsultationPurposeEnum": "referrals.models.CallPurpose",
+        "CaseStatusEnum": "referrals.models.CaseStatus",
     },
 }
 
@@ -253,10 +261,27 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 ASSESSMENT_WORKING_DAYS = env_int("ASSESSMENT_WORKING_DAYS", 45, minimum=1)
 DECISION_WARNING_MINUTES = env_int("DECISION_WARNING_MINUTES", 60, minimum=0)
 CLOCK_AMBER_HOURS = env_int("CLOCK_AMBER_HOURS", 4, minimum=0)
+# Feedback letters (letters/): the download link's lifetime, link or attachment, where the link
+# points, and how the worker retries and recovers lost work.
+LETTER_LINK_DAYS = env_int("LETTER_LINK_DAYS", 14, minimum=1)
+LETTER_DELIVERY = env_str("LETTER_DELIVERY", "link")
+if LETTER_DELIVERY not in {"link", "attachment"}:
+    raise ConfigurationError(f"LETTER_DELIVERY must be link or attachment, not {LETTER_DELIVERY!r}")
+LETTER_BASE_URL = env_str("LETTER_BASE_URL", "http://127.0.0.1:8000")
+LETTER_MAX_FAILURES = env_int("LETTER_MAX_FAILURES", 3, minimum=1)
+LETTER_RETRY_BASE_SECONDS = env_int("LETTER_RETRY_BASE_SECONDS", 30, minimum=0)
+LETTER_LEASE_SECONDS = env_int("LETTER_LEASE_SECONDS", 60, minimum=5)
+LETTER_SWEEP_SECONDS = env_int("LETTER_SWEEP_SECONDS", 60, minimum=1)
+LETTER_SWEEP_GRACE_SECONDS = env_int("LETTER_SWEEP_GRACE_SECONDS", 120, minimum=1)
+
 CELERY_BEAT_SCHEDULE = {
     "consultation-clock-sweep": {
         "task": "referrals.tasks.consultation_clock_sweep",
         "schedule": 300.0,
+    },
+    "letters-sweep": {
+        "task": "letters.tasks.letters_sweep",
+        "schedule": float(LETTER_SWEEP_SECONDS),
     },
 }
 
@@ -298,5 +323,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # WeasyPrint logs every step of every letter at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

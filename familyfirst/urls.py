@@ -17,6 +17,7 @@ urlpatterns = [
     path("spectrum/", include("spectrum.urls")),
     path("consent/", include("consent.urls")),
     path("front-door/", include("referrals.urls")),
+    path("letters/", include("letters.urls")),
     path("api/v1/", include("familyfirst.api_urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

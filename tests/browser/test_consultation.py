@@ -431,7 +431,8 @@ def test_autosave_keeps_the_words_when_the_browser_is_closed(
     second = browser.new_context(bypass_csp=True)
     try:
         page = second.new_page()
-        sign_in(page, live_server, practitioner, check_accessibility=False)
+        page.goto(f"{live_server.url}/sign-in/")
+        _sign_in_on_this_page(page, practitioner)
         page.get_by_role("link", name="Consultations").click()
         assert_accessible(page, "consultations, one in progress")
         page.get_by_role("link", name=consultation.reference).click()

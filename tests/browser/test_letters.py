@@ -1,0 +1,64 @@
+import re
+
+import pytest
+from django.test import override_settings
+from playwright.sync_api import expect
+
+from letters.services import letter_job_work
+from referrals.models import Outcome
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.letters.conftest import ANONYMOUS, PROFESSIONAL, decide  # noqa: F401 - fixture
+from tests.locality.conftest import postcode_tables, postcodes  # noqa: F401 - fixtures
+from tests.referrals.conftest import rugby_family  # noqa: F401 - fixture
+from tests.workers import free_port
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_letter_status_page_shows_each_state_and_resends(
+    page,
+    live_server,
+    decide,  # noqa: F811
+    practitioner,
+):
+    anonymous = decide(Outcome.ADVICE, caller=ANONYMOUS)
+    failing = decide(
+        Outcome.ADVICE, caller={**PROFESSIONAL, "caller_email": "head@tempfail.invalid"}
+    )
+    sent = decide(Outcome.FAMILY_HELP_ASSESSMENT)
+    sign_in(page, live_server, practitioner, check_accessibility=False)
+
+    # Queued (empty of times but the queued one) and not sent to an anonymous caller.
+    page.goto(f"{live_server.url}/letters/consultations/{sent.pk}/")
+    expect(page.get_by_test_id("letter-status")).to_have_text("Queued")
+    assert_accessible(page, "letters page, queued")
+    page.goto(f"{live_server.url}/letters/consultations/{anonymous.pk}/")
+    expect(page.get_by_test_id("letters")).to_contain_text("anonymous")
+    assert_accessible(page, "letters page, anonymous caller")
+
+    # Failed after three attempts (the error state), then sent.
+    with override_settings(  # a mail server that is down: nothing listens on the port
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=free_port(),
+        EMAIL_TIMEOUT=2,
+        EMAIL_USE_TLS=False,
+        EMAIL_HOST_USER="",
+    ):
+        for _ in range(3):
+            letter_job_work(letter_id=failing.letters.get().pk)
+    page.goto(f"{live_server.url}/letters/consultations/{failing.pk}/")
+    expect(page.get_by_test_id("letter-status")).to_have_text("Failed")
+    assert_accessible(page, "letters page, failed")
+    letter_job_work(letter_id=sent.letters.get().pk)
+    page.goto(f"{live_server.url}/letters/consultations/{sent.pk}/")
+    expect(page.get_by_test_id("letter-status")).to_have_text("Sent")
+    assert_accessible(page, "letters page, sent")
+
+    page.get_by_role("button", name=re.compile("^Resend")).click()
+
+    expect(page.get_by_role("alert", name="Success")).to_contain_text("will be sent again")
+    page.get_by_label("What changed in the decision (optional)").fill("New information")
+    page.get_by_role("button", name="Regenerate the letter").click()
+    expect(page.get_by_test_id("letter-v2")).to_be_visible()
+    assert_accessible(page, "letters page, two versions")
