@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -23,6 +24,27 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = Path(sys.executable).with_name("celery")
+PR_SET_PDEATHSIG = 1
+
+
+def _own_group_dying_with_us() -> None:
+    """Run in the child before it starts: its own process group (so a kill reaches its pool),
+    and on Linux a SIGTERM when the test process dies, so a killed test run leaves no workers
+    behind to take the next run's jobs."""
+    os.setsid()
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _detached() -> dict:
+    """Popen options for a service. The death signal follows the *thread* that started the
+    child, so it is asked for only from the main thread (a fault-injecting thread that restarts
+    a worker ends long before the test)."""
+    if threading.current_thread() is threading.main_thread():
+        return {"preexec_fn": _own_group_dying_with_us}
+    return {"start_new_session": True}
 
 
 def free_port(preferred: int | None = None) -> int:
@@ -85,7 +107,7 @@ class RedisServer:
                 "warning",
             ],
             stdout=subprocess.DEVNULL,
-            start_new_session=True,
+            **_detached(),
         )
         wait_for_port(self.port)
 
@@ -116,7 +138,7 @@ class SmtpSink:
             ],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            start_new_session=True,
+            **_detached(),
         )
         wait_for_port(self.port)
 
@@ -170,7 +192,7 @@ class CeleryProcess:
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,
+                **_detached(),
             )
         if wait_ready:
             deadline = time.monotonic() + 60
