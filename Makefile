@@ -65,7 +65,7 @@ bench: install ## Run the benchmarks on PostgreSQL and write the figures to benc
 	$(BENCH_ENV) $(PY) bench/people_search.py
 	$(BENCH_ENV) $(PY) bench/locality_postcodes.py
 	$(BENCH_ENV) $(PY) bench/referrals_queue.py
-	$(BENCH_ENV) $(PY) -m pytest bench/letters.py -q -s -p no:randomly
+	$(BENCH_ENV) $(PY) -m pytest bench/letters_delivery.py -q -s -p no:randomly
 
 # The issue's full chaos run for feedback letters (CI runs a small one inside make test).
 CHAOS_ENV := $(TEST_ENV) DATABASE_URL=$${CHAOS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fc_chaos} \

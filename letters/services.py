@@ -109,7 +109,10 @@ def letter_job_create(
 ) -> Letter:
     """Write the letter job in the caller's transaction (the outbox row) and publish it after
     commit. An anonymous caller gets a row that says why no letter is sent, and no job."""
-    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    # Versions are numbered one at a time per consultation. NO KEY UPDATE, not UPDATE: a worker
+    # writing the previous version's row takes a key-share lock on the consultation, and the two
+    # must not wait on each other (they deadlocked when a letter was regenerated mid-send).
+    consultation = Consultation.objects.select_for_update(no_key=True).get(pk=consultation.pk)
     now = timezone.now()
     previous = consultation.letters.order_by("-version").first()
     anonymous = is_anonymous_caller(consultation)

@@ -1,6 +1,6 @@
 """Benchmark: feedback letters (run by ``make bench`` through pytest, for its fixtures).
 
-    DATABASE_URL=postgres://.../fc_bench .venv/bin/python -m pytest bench/letters.py -s
+    DATABASE_URL=postgres://.../fc_bench .venv/bin/python -m pytest bench/letters_delivery.py -s
 
 1. Render time per letter, p50/p95 (goal p95 <= 300 ms), against WeasyPrint rendering the same
    HTML directly (goal: ratio <= 1.15).
@@ -35,7 +35,7 @@ from tests.workers import (
 )
 
 RESULTS = Path(__file__).resolve().parent / "results" / "letters.json"
-RENDERS = 60
+RENDERS = 150
 THROUGHPUT_LETTERS = 200
 LATENCY_SAMPLES = 30
 
