@@ -166,6 +166,8 @@ def consultation_child_decide(
     )
     if link.authorisation == AuthorisationStatus.AUTHORISED:
         raise ConsultationError("This outcome has been authorised and can no longer be changed")
+    if link.consultation.status != ConsultationStatus.DRAFT:
+        raise ConsultationError("This consultation has been submitted: outcomes cannot change now")
     if outcome not in Outcome.values:
         raise ConsultationError("Choose an outcome", field="outcome")
     if outcome == Outcome.ADVICE and not services_signposted.strip():
@@ -267,6 +269,10 @@ def consultation_missing(*, consultation: Consultation, links) -> list[tuple[str
     for link in links:
         if not link.outcome:
             missing.append(("outcome", f"Agree an outcome for {link.child}"))
+        elif link.authorisation == AuthorisationStatus.RETURNED:
+            missing.append(
+                ("outcome", f"Review the outcome for {link.child}: a manager returned it")
+            )
     return missing
 
 

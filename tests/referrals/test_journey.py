@@ -27,6 +27,7 @@ from referrals.services import (
 )
 from spectrum.models import Framework, LevelCode
 from spectrum.services import spectrum_decision_record
+from tests.referrals.helpers import fill_in_the_call
 
 
 def _decide(child, level, user, consultation=None):
@@ -585,3 +586,33 @@ def test_your_drafts_are_listed_to_pick_up_again(practitioner, fc_manager, draft
     assert page.count('data-testid="drafts"') == 1
     assert draft.reference in page
     assert page.count("FC-") == 1
+
+
+def test_an_outcome_a_manager_returned_must_be_looked_at_again_before_resubmitting(
+    practitioner, fc_manager, rugby_family, draft
+):
+    from referrals.services import consultation_child_return, consultation_submit
+
+    _give_referral_consent(rugby_family, practitioner)
+    link = consultation_child_add(
+        consultation=draft, child=rugby_family["child"], added_by=practitioner
+    )
+    fill_in_the_call(draft, practitioner)
+    link = consultation_child_decide(
+        link=link, outcome=Outcome.EARLY_SUPPORT_REFERRAL, decided_by=practitioner
+    )
+    consultation_submit(consultation=draft, submitted_by=practitioner)
+    consultation_child_return(link=link, manager=fc_manager, note="Check the postcode")
+    client = verified_client(practitioner)
+
+    page = client.get(_url("consultation", draft)).content.decode()
+    client.post(_url("submit", draft))
+
+    assert "Review the outcome for Mia Dawson: a manager returned it" in page
+    assert "Check the postcode" in page
+    draft.refresh_from_db()
+    assert draft.status == ConsultationStatus.DRAFT
+    _outcome(client, draft, link, outcome=Outcome.EARLY_SUPPORT_REFERRAL)
+    client.post(_url("submit", draft))
+    draft.refresh_from_db()
+    assert draft.status == ConsultationStatus.AWAITING_AUTHORISATION
