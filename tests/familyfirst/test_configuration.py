@@ -17,6 +17,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "x7$e!b3kq#p0v@m2n9z&l5r8t1w4y6u-" + "a" * 30,
     "ALLOWED_HOSTS": "familyconnect.warwickshire.gov.uk",
+    "LETTER_BASE_URL": "https://familyconnect.warwickshire.gov.uk",
 }
 
 
@@ -121,6 +122,26 @@ def test_production_settings_pass_the_deployment_checks_with_no_warnings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_clean_env(**PRODUCTION))
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("base_url", "problem"),
+    [
+        ("http://127.0.0.1:8000", "letters.W001"),
+        ("http://familyconnect.warwickshire.gov.uk", "letters.W002"),
+    ],
+)
+def test_deployment_checks_refuse_letter_links_referrers_cannot_use(base_url, problem):
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=_clean_env(**{**PRODUCTION, "LETTER_BASE_URL": base_url}),
+    )
+
+    assert result.returncode != 0
+    assert problem in result.stdout + result.stderr
 
 
 def _settings_value(expression: str, **env) -> str:
