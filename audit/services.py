@@ -3,6 +3,32 @@ from django.utils import timezone
 from audit.models import AccessAction, AccessLog
 
 
+def _rows(*, request, action: str, record_type: str, record_id, person_ids, reason: str):
+    """Access-log rows for the signed-in user's request, one per person (or one with none)."""
+    user = request.user
+    team_slugs = ",".join(
+        user.memberships.current(on=timezone.localdate())
+        .order_by("team__slug")
+        .values_list("team__slug", flat=True)
+    )
+    match = getattr(request, "resolver_match", None)
+    return [
+        AccessLog(
+            user=user,
+            role=user.role,
+            team_slugs=team_slugs,
+            action=action,
+            record_type=record_type,
+            record_id=str(record_id or ""),
+            person_id=person_id,
+            view_name=(match.view_name if match else request.path)[:120],
+            request_id=getattr(request, "request_id", ""),
+            reason=reason,
+        )
+        for person_id in dict.fromkeys(person_ids)
+    ]
+
+
 def access_log_record(
     *,
     request,
@@ -13,53 +39,37 @@ def access_log_record(
     reason: str = "",
 ) -> AccessLog:
     """Write one access-log row for the signed-in user's request."""
-    user = request.user
-    today = timezone.localdate()
-    team_slugs = ",".join(
-        user.memberships.current(on=today)
-        .order_by("team__slug")
-        .values_list("team__slug", flat=True)
-    )
-    match = getattr(request, "resolver_match", None)
-    return AccessLog.objects.create(
-        user=user,
-        role=user.role,
-        team_slugs=team_slugs,
+    (row,) = _rows(
+        request=request,
         action=action,
         record_type=record_type,
-        record_id=str(record_id or ""),
-        person_id=person_id,
-        view_name=(match.view_name if match else request.path)[:120],
-        request_id=getattr(request, "request_id", ""),
+        record_id=record_id,
+        person_ids=[person_id],
         reason=reason,
     )
+    row.save()
+    return row
 
 
-def access_log_record_list(*, request, record_type: str, person_ids, record_id="") -> int:
+def access_log_record_list(
+    *,
+    request,
+    record_type: str,
+    person_ids,
+    record_id="",
+    action: str = AccessAction.VIEW,
+    reason: str = "",
+) -> int:
     """One row per person shown on a list page (a queue naming children), or in a record naming
     several children (a consultation), written in one insert."""
-    user = request.user
-    today = timezone.localdate()
-    team_slugs = ",".join(
-        user.memberships.current(on=today)
-        .order_by("team__slug")
-        .values_list("team__slug", flat=True)
+    rows = _rows(
+        request=request,
+        action=action,
+        record_type=record_type,
+        record_id=record_id,
+        person_ids=person_ids,
+        reason=reason,
     )
-    match = getattr(request, "resolver_match", None)
-    rows = [
-        AccessLog(
-            user=user,
-            role=user.role,
-            team_slugs=team_slugs,
-            action=AccessAction.VIEW,
-            record_type=record_type,
-            record_id=str(record_id or ""),
-            person_id=person_id,
-            view_name=(match.view_name if match else request.path)[:120],
-            request_id=getattr(request, "request_id", ""),
-        )
-        for person_id in dict.fromkeys(person_ids)
-    ]
     AccessLog.objects.bulk_create(rows)
     return len(rows)
 

@@ -42,6 +42,8 @@ RESULTS = ROOT / "bench" / "results"
 
 import django  # noqa: E402
 
+from bench.common import DatabaseTimer, summary  # noqa: E402
+
 django.setup()
 
 from django.db import connection  # noqa: E402
@@ -62,35 +64,6 @@ SEARCH_INDEXES = [
     "person_dob",
     "personaddress_postcode",
 ]
-
-
-class DatabaseTimer:
-    def __init__(self):
-        self.seconds = 0.0
-        self.statements = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.statements += 1
-
-
-def percentile(values, pct):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
-def summary(values_ms):
-    return {
-        "p50_ms": round(percentile(values_ms, 50), 2),
-        "p95_ms": round(percentile(values_ms, 95), 2),
-        "p99_ms": round(percentile(values_ms, 99), 2),
-        "mean_ms": round(statistics.fmean(values_ms), 2),
-        "max_ms": round(max(values_ms), 2),
-    }
 
 
 def random_people(count, rng):

@@ -33,30 +33,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "familyfirst.settings")
 RESULTS = ROOT / "bench" / "results"
 
 
-def _ensure_database(url: str) -> None:
-    import psycopg2
+from bench.common import ensure_database  # noqa: E402
 
-    from familyfirst.env import database_from_url
-
-    config = database_from_url(url)
-    if config["NAME"] in {"familyconnect", "postgres"} or config["NAME"].startswith("test_"):
-        sys.exit(f"Refusing to seed {config['NAME']!r}: use a benchmark database such as fc_bench")
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=config["USER"],
-        password=config["PASSWORD"],
-        host=config["HOST"],
-        port=config["PORT"] or None,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    admin.close()
-
-
-_ensure_database(os.environ["DATABASE_URL"])
+ensure_database(os.environ["DATABASE_URL"])
 
 import django  # noqa: E402
 

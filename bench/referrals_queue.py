@@ -20,7 +20,6 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -39,30 +38,10 @@ REFERENCE_PREFIX = "BENCH-"
 TARGET_P95_MS = 150
 
 
-def _ensure_database(url: str) -> None:
-    import psycopg2
+from bench.common import DatabaseTimer, ensure_database, percentile, summary  # noqa: E402
 
-    from familyfirst.env import database_from_url
+ensure_database(os.environ["DATABASE_URL"])
 
-    config = database_from_url(url)
-    if config["NAME"] in {"familyconnect", "postgres"} or config["NAME"].startswith("test_"):
-        sys.exit(f"Refusing to seed {config['NAME']!r}: use a benchmark database such as fc_bench")
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=config["USER"],
-        password=config["PASSWORD"],
-        host=config["HOST"],
-        port=config["PORT"] or None,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    admin.close()
-
-
-_ensure_database(os.environ["DATABASE_URL"])
 
 import django  # noqa: E402
 
@@ -84,35 +63,6 @@ from referrals.models import (  # noqa: E402
     ConsultationStatus,
     Outcome,
 )
-
-
-class DatabaseTimer:
-    def __init__(self):
-        self.seconds = 0.0
-        self.statements = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.statements += 1
-
-
-def percentile(values, pct):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
-def summary(values_ms):
-    return {
-        "p50_ms": round(percentile(values_ms, 50), 2),
-        "p95_ms": round(percentile(values_ms, 95), 2),
-        "p99_ms": round(percentile(values_ms, 99), 2),
-        "mean_ms": round(statistics.fmean(values_ms), 2),
-        "max_ms": round(max(values_ms), 2),
-    }
 
 
 def _staff(count: int) -> tuple[list[User], User]:

@@ -4,7 +4,7 @@ refusal anywhere (consent, Spectrum of Support, routing) leaves nothing behind."
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -21,8 +21,6 @@ from rest_framework.views import APIView
 
 from accounts import rules
 from accounts.permissions import IsVerifiedStaff
-from audit.access import record_get_for_user
-from audit.services import access_log_record_list
 from consent.models import Capacity, Purpose
 from consent.services import ConsentRuleError, consent_exception_record, consent_record_answer
 from locality.models import Team
@@ -34,10 +32,13 @@ from people.services import person_create
 from referrals.models import (
     AuthorisationStatus,
     Consultation,
-    ConsultationChild,
     ConsultationStatus,
 )
-from referrals.selectors import consultations_visible_to
+from referrals.selectors import (
+    consultation_get_for_user,
+    consultations_visible_to,
+    consultations_with_children,
+)
 from referrals.serializers import (
     AuthoriseSerializer,
     ConsultationCreateSerializer,
@@ -216,26 +217,6 @@ def _consultation_record(*, payload: ConsultationCreateSerializer, user) -> Cons
         raise Refused(_keyed(error.field, error.message)) from error
 
 
-def _with_children(*, user):
-    """Consultations the user may see, each with its children and what was decided for them, in
-    two queries."""
-    links = ConsultationChild.objects.select_related(
-        "child",
-        "spectrum_decision",
-        "suggested_team",
-        "team",
-        "routing_override",
-        "decided_by",
-        "authorised_by",
-        "case__team",
-    )
-    return (
-        consultations_visible_to(user=user)
-        .select_related("practitioner")
-        .prefetch_related(Prefetch("children", queryset=links))
-    )
-
-
 def _listed(*, user, status: str = ""):
     consultations = (
         consultations_visible_to(user=user)
@@ -249,28 +230,6 @@ def _listed(*, user, status: str = ""):
         .order_by("decision_due_at", "reference")
     )
     return consultations.filter(status=status) if status else consultations
-
-
-def _consultation_for(request, consultation_id, *, reason: str = "") -> Consultation:
-    """The one door to a consultation: 404 for outsiders, and one access-log row per child it
-    names (one row with no person when it names none yet)."""
-    consultation = record_get_for_user(
-        request=request,
-        visible=_with_children(user=request.user),
-        pk=consultation_id,
-        record_type="consultation",
-        person_id_of=lambda c: next((link.child_id for link in c.children.all()), None),
-        reason=reason,
-    )
-    others = [link.child_id for link in consultation.children.all()][1:]
-    if others:
-        access_log_record_list(
-            request=request,
-            record_type="consultation",
-            record_id=consultation.pk,
-            person_ids=others,
-        )
-    return consultation
 
 
 _FIELD_ERRORS = OpenApiResponse(
@@ -381,7 +340,9 @@ class ConsultationListCreateApi(APIView):
             consultation = _consultation_record(payload=payload, user=request.user)
         except Refused as refused:
             return Response(refused.errors, status=status.HTTP_400_BAD_REQUEST)
-        consultation = _consultation_for(request, consultation.pk, reason="consultation recorded")
+        consultation = consultation_get_for_user(
+            request=request, consultation_id=consultation.pk, reason="consultation recorded"
+        )
         return Response(ConsultationSerializer(consultation).data, status=status.HTTP_201_CREATED)
 
 
@@ -392,7 +353,7 @@ class ConsultationDetailApi(APIView):
         responses=ConsultationSerializer,
     )
     def get(self, request, consultation_id):
-        consultation = _consultation_for(request, consultation_id)
+        consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
         return Response(ConsultationSerializer(consultation).data)
 
 
@@ -421,7 +382,9 @@ class ConsultationAuthoriseApi(APIView):
         payload = AuthoriseSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        consultation = _consultation_for(request, consultation_id, reason="authorisation")
+        consultation = consultation_get_for_user(
+            request=request, consultation_id=consultation_id, reason="authorisation"
+        )
         links = {link.pk: link for link in consultation.children.all()}
         wanted = data.get("children") or [
             pk for pk, link in links.items() if link.authorisation == AuthorisationStatus.AWAITING
@@ -449,5 +412,5 @@ class ConsultationAuthoriseApi(APIView):
                 else {"children": {str(pk): [error.message]}}
             )
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        consultation = _with_children(user=request.user).get(pk=consultation.pk)
+        consultation = consultations_with_children(user=request.user).get(pk=consultation.pk)
         return Response(ConsultationSerializer(consultation).data)

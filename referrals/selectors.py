@@ -2,15 +2,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from accounts import rules
-from audit.services import AccessAction, access_log_record, access_log_record_list
+from audit.access import record_get_for_user
 from referrals.clocks import Rag, rag_status
 from referrals.models import (
     AuthorisationStatus,
@@ -95,15 +93,30 @@ def authorisation_queue(*, user):
     )
 
 
+CHILD_LINK_RELATIONS = [
+    "child",
+    "team",
+    "suggested_team",
+    "spectrum_decision",
+    "routing_override",
+    "decided_by",
+    "authorised_by",
+    "case__team",
+]
+
+
 def consultation_children(*, consultation):
-    return consultation.children.select_related(
-        "child",
-        "team",
-        "suggested_team",
-        "spectrum_decision",
-        "decided_by",
-        "authorised_by",
-        "case__team",
+    return consultation.children.select_related(*CHILD_LINK_RELATIONS)
+
+
+def consultations_with_children(*, user):
+    """Consultations the user may see, each with its children and what was decided for them:
+    two queries however many."""
+    links = ConsultationChild.objects.select_related(*CHILD_LINK_RELATIONS)
+    return (
+        consultations_visible_to(user=user)
+        .select_related("practitioner", "updated_by")
+        .prefetch_related(Prefetch("children", queryset=links))
     )
 
 
@@ -114,37 +127,18 @@ def consultation_links(*, consultation) -> list:
     return consultation.loaded_links
 
 
-def consultation_get_for_user(*, request, consultation_id) -> Consultation:
-    """The one way a page opens a consultation: an outsider gets a 404, and the read writes one
-    access-log row per child named in it (or one row for the consultation before any child is
-    added)."""
-    try:
-        consultation = (
-            consultations_visible_to(user=request.user)
-            .select_related("practitioner", "updated_by")
-            .filter(pk=consultation_id)
-            .first()
-        )
-    except (ValueError, ValidationError):
-        consultation = None
-    if consultation is None:
-        raise Http404("No consultation found")
-    consultation.loaded_links = list(consultation_children(consultation=consultation))
-    child_ids = [link.child_id for link in consultation.loaded_links]
-    if child_ids:
-        access_log_record_list(
-            request=request,
-            record_type="consultation",
-            record_id=consultation.pk,
-            person_ids=child_ids,
-        )
-    else:
-        access_log_record(
-            request=request,
-            action=AccessAction.VIEW,
-            record_type="consultation",
-            record_id=consultation.pk,
-        )
+def consultation_get_for_user(*, request, consultation_id, reason: str = "") -> Consultation:
+    """The one way a page or the API opens a consultation: an outsider gets a 404, and the read
+    writes one access-log row per child named in it (one row before any child is added)."""
+    consultation = record_get_for_user(
+        request=request,
+        visible=consultations_with_children(user=request.user),
+        pk=consultation_id,
+        record_type="consultation",
+        person_ids_of=lambda c: [link.child_id for link in c.children.all()],
+        reason=reason,
+    )
+    consultation.loaded_links = list(consultation.children.all())
     return consultation
 
 
@@ -295,6 +289,7 @@ __all__ = [
     "consultation_children",
     "children_households",
     "consultation_get_for_user",
+    "consultations_with_children",
     "consultation_links",
     "front_door_queue",
     "household_history",

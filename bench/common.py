@@ -1,0 +1,61 @@
+"""What the benchmark scripts share: their own database, and timing figures. Import it before
+Django is set up (it does not import Django)."""
+
+import statistics
+import sys
+import time
+
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark database if it is missing; refuse the app's or a test database."""
+    import psycopg2
+
+    from familyfirst.env import database_from_url
+
+    config = database_from_url(url)
+    if config["NAME"] in {"familyconnect", "postgres"} or config["NAME"].startswith("test_"):
+        sys.exit(f"Refusing to seed {config['NAME']!r}: use a benchmark database such as fc_bench")
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"],
+        host=config["HOST"],
+        port=config["PORT"] or None,
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    admin.close()
+
+
+class DatabaseTimer:
+    """A connection.execute_wrapper counting statements and the time spent in the database."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self.statements = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.statements += 1
+
+
+def percentile(values, pct):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def summary(values_ms):
+    return {
+        "p50_ms": round(percentile(values_ms, 50), 2),
+        "p95_ms": round(percentile(values_ms, 95), 2),
+        "p99_ms": round(percentile(values_ms, 99), 2),
+        "mean_ms": round(statistics.fmean(values_ms), 2),
+        "max_ms": round(max(values_ms), 2),
+    }
