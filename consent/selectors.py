@@ -4,16 +4,11 @@ from django.utils import timezone
 from consent.gate import Answer, Exception_, GateResult, age_band, consent_gate
 from consent.models import ConsentException, ConsentRecord, ConsentStatus, SharingRecord
 from people.models import Relationship
+from people.selectors import parental_responsibility_holder_ids_by_child
 
 
 def parental_responsibility_holder_ids(*, child, on=None) -> set:
-    on = on or timezone.localdate()
-    return set(
-        Relationship.objects.filter(to_person=child, parental_responsibility=True)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .filter(Q(start_date__isnull=True) | Q(start_date__lte=on))
-        .values_list("from_person_id", flat=True)
-    )
+    return parental_responsibility_holder_ids_by_child(child_ids=[child.pk], on=on)[child.pk]
 
 
 def consent_records_for_child(*, child, purpose=None):
@@ -35,18 +30,6 @@ def _latest_answer_per_person(records):
             continue
         latest[record.given_by_id] = record
     return latest.values()
-
-
-def _holders_by_child(*, child_ids, on) -> dict:
-    holders = {pk: set() for pk in child_ids}
-    for child_id, holder_id in (
-        Relationship.objects.filter(to_person__in=child_ids, parental_responsibility=True)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .filter(Q(start_date__isnull=True) | Q(start_date__lte=on))
-        .values_list("to_person_id", "from_person_id")
-    ):
-        holders[child_id].add(holder_id)
-    return holders
 
 
 def _gate(*, child, purpose, holders, records, exceptions, on) -> GateResult:
@@ -99,7 +82,7 @@ def consent_panels_for(*, children, on=None) -> dict:
 
     on = on or timezone.localdate()
     child_ids = [child.pk for child in children]
-    holders = _holders_by_child(child_ids=child_ids, on=on)
+    holders = parental_responsibility_holder_ids_by_child(child_ids=child_ids, on=on)
     records = list(
         ConsentRecord.objects.filter(child__in=child_ids).select_related("given_by", "recorded_by")
     )

@@ -74,8 +74,58 @@ def parental_responsibility_holders(*, person: Person):
     ).distinct()
 
 
+def home_postcode(*, person: Person) -> str:
+    """The postcode of the person's current address (the latest one still open), or ""."""
+    address = person.addresses.filter(end_date__isnull=True).order_by("-start_date").first()
+    return address.postcode if address else ""
+
+
 def _visible_ids(user, ids) -> set:
     return set(people_visible_to(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _living_together_on(on: dt.date) -> Q:
+    return (Q(since_date__isnull=True) | Q(since_date__lte=on)) & (
+        Q(until_date__isnull=True) | Q(until_date__gte=on)
+    )
+
+
+def parental_responsibility_holder_ids_by_child(*, child_ids, on: dt.date | None = None) -> dict:
+    """For each child id, the ids of the people holding parental responsibility on a day."""
+    on = on or timezone.localdate()
+    holders = {pk: set() for pk in child_ids}
+    for child_id, holder_id in (
+        Relationship.objects.filter(to_person__in=child_ids, parental_responsibility=True)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=on))
+        .values_list("to_person_id", "from_person_id")
+    ):
+        holders[child_id].add(holder_id)
+    return holders
+
+
+def households_of(*, user, people, on: dt.date | None = None) -> dict:
+    """For each person: who they live with and who holds parental responsibility for them, in a
+    fixed number of queries however many people. Someone the viewer may not see is given as
+    None (shown as a restricted record)."""
+    on = on or timezone.localdate()
+    ids = [person.pk for person in people]
+    lives_with = list(
+        LivesWith.objects.filter(Q(person_a__in=ids) | Q(person_b__in=ids))
+        .filter(_living_together_on(on))
+        .values_list("person_a_id", "person_b_id")
+    )
+    holders = parental_responsibility_holder_ids_by_child(child_ids=ids, on=on)
+    mentioned = {pk for pair in lives_with for pk in pair} | set().union(*holders.values())
+    visible = {p.pk: p for p in people_visible_to(user=user).filter(pk__in=mentioned)}
+    households = {}
+    for me in ids:
+        members = [b if a == me else a for a, b in lives_with if me in (a, b)]
+        households[me] = {
+            "members": [{"person": visible.get(pk)} for pk in dict.fromkeys(members)],
+            "pr_holders": [visible[pk] for pk in holders[me] if pk in visible],
+        }
+    return households
 
 
 def household_ids(*, person: Person, on: dt.date | None = None) -> list:
@@ -86,10 +136,7 @@ def household_ids(*, person: Person, on: dt.date | None = None) -> list:
 def households_ids(*, people, on: dt.date | None = None) -> list:
     """Everyone living with any of ``people`` on a day, directly or through someone else they
     live with: one query per step outwards, however many people start the search."""
-    on = on or timezone.localdate()
-    current = (Q(since_date__isnull=True) | Q(since_date__lte=on)) & (
-        Q(until_date__isnull=True) | Q(until_date__gte=on)
-    )
+    current = _living_together_on(on or timezone.localdate())
     seen = {person.pk for person in people}
     frontier = list(seen)
     while frontier and len(seen) < 100:

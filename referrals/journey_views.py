@@ -8,6 +8,7 @@ once the practitioner has signed in again.
 """
 
 import uuid
+from datetime import datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -27,13 +28,12 @@ from letters.selectors import letters_for_consultation
 from locality.selectors import RoutingInputError
 from people.forms import PersonSearchForm
 from people.search import person_search
-from people.selectors import people_visible_to
+from people.selectors import home_postcode, households_of, people_visible_to
 from people.services import person_search_log
 from referrals.forms import DRAFT_STEP_FORMS, ChildOutcomeForm
 from referrals.journey import STEPS, step_after, step_url, steps_for
 from referrals.models import Consultation, ConsultationChild, ConsultationStatus
 from referrals.selectors import (
-    children_households,
     consultation_get_for_user,
     consultation_links,
     household_history,
@@ -42,7 +42,6 @@ from referrals.selectors import (
 from referrals.services import (
     ConsultationError,
     DraftConflict,
-    _home_postcode,
     consultation_child_add,
     consultation_child_decide,
     consultation_child_remove,
@@ -94,7 +93,7 @@ def _stashed(request) -> QueryDict | None:
     if not stash or stash.get("path") != request.path:
         return None
     del request.session[STASH_KEY]
-    age = timezone.now() - timezone.datetime.fromisoformat(stash["at"])
+    age = timezone.now() - datetime.fromisoformat(stash["at"])
     if age.total_seconds() > STASH_HOURS * 3600:
         return None
     data = QueryDict(mutable=True)
@@ -108,7 +107,7 @@ def _require_front_door(user):
         raise PermissionDenied
 
 
-def _journey(request, consultation, current: str, **extra) -> dict:
+def _journey(consultation, current: str, **extra) -> dict:
     links = extra.pop("links", None)
     if links is None:
         links = consultation_links(consultation=consultation)
@@ -196,7 +195,7 @@ def _draft_step(request, consultation_id, step: str):
     if data is None:
         form = form_class(instance=consultation, initial={"version": consultation.version})
         return render(
-            request, f"referrals/step_{step}.html", _journey(request, consultation, step, form=form)
+            request, f"referrals/step_{step}.html", _journey(consultation, step, form=form)
         )
 
     form = form_class(data, instance=Consultation.objects.get(pk=consultation.pk))
@@ -249,9 +248,7 @@ def _draft_step(request, consultation_id, step: str):
     return render(
         request,
         f"referrals/step_{step}.html",
-        _journey(
-            request, consultation, step, form=form, conflict=conflict, differences=differences
-        ),
+        _journey(consultation, step, form=form, conflict=conflict, differences=differences),
     )
 
 
@@ -285,7 +282,8 @@ def step_children(request, consultation_id):
         return redirect(here)
 
     links = consultation_links(consultation=consultation)
-    households = children_households(user=request.user, links=links)
+    by_child = households_of(user=request.user, people=[link.child for link in links])
+    households = [{"link": link, **by_child[link.child_id]} for link in links]
     searching = any(request.GET.get(key) for key in PersonSearchForm.base_fields)
     form = PersonSearchForm(request.GET if searching else None)
     matches, search = None, None
@@ -309,7 +307,6 @@ def step_children(request, consultation_id):
         request,
         "referrals/step_children.html",
         _journey(
-            request,
             consultation,
             "children",
             links=links,
@@ -344,7 +341,7 @@ def step_household(request, consultation_id):
     return render(
         request,
         "referrals/step_household.html",
-        _journey(request, consultation, "household", history=history),
+        _journey(consultation, "household", history=history),
     )
 
 
@@ -359,7 +356,6 @@ def step_consent(request, consultation_id):
         request,
         "referrals/step_consent.html",
         _journey(
-            request,
             consultation,
             "consent",
             links=links,
@@ -382,7 +378,6 @@ def step_spectrum(request, consultation_id):
         request,
         "referrals/step_spectrum.html",
         _journey(
-            request,
             consultation,
             "spectrum",
             links=links,
@@ -428,7 +423,7 @@ def child_outcome(request, consultation_id, link_id):
         "outcome_rationale": link.outcome_rationale,
         "main_concern": link.main_concern,
         "severe_disability": link.severe_disability,
-        "postcode": link.routing_postcode or _home_postcode(link.child),
+        "postcode": link.routing_postcode or home_postcode(person=link.child),
         "team": link.team if link.routing_override_id else None,
     }
     form = ChildOutcomeForm(data, initial=initial)
@@ -460,7 +455,7 @@ def child_outcome(request, consultation_id, link_id):
     return render(
         request,
         "referrals/child_outcome.html",
-        _journey(request, consultation, "outcome", link=link, form=form, decision=decision),
+        _journey(consultation, "outcome", link=link, form=form, decision=decision),
     )
 
 
@@ -475,7 +470,6 @@ def consultation_detail(request, consultation_id):
         request,
         "referrals/consultation_detail.html",
         _journey(
-            request,
             consultation,
             "check",
             links=links,

@@ -153,46 +153,6 @@ def my_drafts(*, user):
     )
 
 
-def children_households(*, user, links) -> list[dict]:
-    """For each child in a consultation: who they live with now and who holds parental
-    responsibility, in a fixed number of queries however many children. Someone the viewer may
-    not see is shown only as a restricted record."""
-    from people.models import LivesWith, Relationship
-    from people.selectors import people_visible_to
-
-    today = timezone.localdate()
-    child_ids = [link.child_id for link in links]
-    lives_with = list(
-        LivesWith.objects.filter(Q(person_a__in=child_ids) | Q(person_b__in=child_ids))
-        .filter(Q(since_date__isnull=True) | Q(since_date__lte=today))
-        .filter(Q(until_date__isnull=True) | Q(until_date__gte=today))
-        .values_list("person_a_id", "person_b_id")
-    )
-    holders = list(
-        Relationship.objects.filter(to_person__in=child_ids, parental_responsibility=True)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .values_list("to_person_id", "from_person_id")
-    )
-    mentioned = {pk for pair in lives_with for pk in pair} | {pk for _c, pk in holders}
-    people = (
-        {p.pk: p for p in people_visible_to(user=user).filter(pk__in=mentioned)}
-        if mentioned
-        else {}
-    )
-    rows = []
-    for link in links:
-        me = link.child_id
-        members = [b if a == me else a for a, b in lives_with if me in (a, b)]
-        rows.append(
-            {
-                "link": link,
-                "members": [{"person": people.get(pk)} for pk in dict.fromkeys(members)],
-                "pr_holders": [people[pk] for c, pk in holders if c == me and pk in people],
-            }
-        )
-    return rows
-
-
 @dataclass(frozen=True)
 class HistoryRow:
     when: date
@@ -287,7 +247,6 @@ __all__ = [
     "QueueRow",
     "authorisation_queue",
     "consultation_children",
-    "children_households",
     "consultation_get_for_user",
     "consultations_with_children",
     "consultation_links",

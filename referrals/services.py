@@ -15,6 +15,7 @@ from letters.services import letter_job_create
 from locality.models import Team
 from locality.selectors import routing_resolve
 from locality.services import routing_override_record
+from people.selectors import home_postcode
 from referrals.clocks import add_working_days, add_working_days_to_date
 from referrals.models import (
     OPENS_REFERRAL,
@@ -137,11 +138,6 @@ def consultation_child_add(*, consultation: Consultation, child, added_by) -> Co
     return link
 
 
-def _home_postcode(child) -> str:
-    address = child.addresses.filter(end_date__isnull=True).order_by("-start_date").first()
-    return address.postcode if address else ""
-
-
 @transaction.atomic
 def consultation_child_decide(
     *,
@@ -192,7 +188,7 @@ def consultation_child_decide(
         gate = consent_check(child=link.child, purpose=purpose)
         if not gate.allowed:
             raise ConsultationError(gate.reason, field="outcome")
-        postcode = postcode or _home_postcode(link.child)
+        postcode = postcode or home_postcode(person=link.child)
         if not postcode:
             raise ConsultationError(
                 "Enter the child's home postcode to find the team", field="postcode"
