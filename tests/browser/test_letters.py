@@ -1,10 +1,14 @@
 import re
+from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from familyfirst.celery import app as celery_app
+from letters.models import LetterEmail
 from letters.services import letter_job_work
 from referrals.models import Outcome
 from tests.browser.conftest import assert_accessible, sign_in
@@ -67,3 +71,26 @@ def test_the_letter_status_page_shows_each_state_and_resends(
     page.get_by_role("button", name="Regenerate the letter").click()
     expect(page.get_by_test_id("letter-v2")).to_be_visible()
     assert_accessible(page, "letters page, two versions")
+
+
+def test_a_referrer_with_a_broken_or_expired_link_is_told_how_to_get_a_new_one(
+    page,
+    live_server,
+    decide,  # noqa: F811
+):
+    consultation = decide(Outcome.FAMILY_HELP_ASSESSMENT)
+    letter_job_work(letter_id=consultation.letters.get().pk)
+
+    page.goto(f"{live_server.url}/letters/download/not-a-real-token/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
+    assert_accessible(page, "letter link, unknown")
+
+    # The referrer's own link, past its date: it names the reference to quote.
+    token = re.search(r"/letters/download/([^/\s]+)/", mail.outbox[-1].body).group(1)
+    LetterEmail.objects.filter(letter__consultation=consultation).update(
+        link_expires_at=timezone.now() - timedelta(days=1)
+    )
+    page.goto(f"{live_server.url}/letters/download/{token}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link has expired")
+    expect(page.locator("main")).to_contain_text(consultation.reference)
+    assert_accessible(page, "letter link, expired")
