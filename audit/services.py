@@ -6,11 +6,13 @@ from audit.models import AccessAction, AccessLog
 def _rows(*, request, action: str, record_type: str, record_id, person_ids, reason: str):
     """Access-log rows for the signed-in user's request, one per person (or one with none)."""
     user = request.user
-    team_slugs = ",".join(
-        user.memberships.current(on=timezone.localdate())
-        .order_by("team__slug")
-        .values_list("team__slug", flat=True)
-    )
+    team_slugs = getattr(request, "_access_log_team_slugs", None)
+    if team_slugs is None:  # looked up once per request, however many rows it writes
+        team_slugs = request._access_log_team_slugs = ",".join(
+            user.memberships.current(on=timezone.localdate())
+            .order_by("team__slug")
+            .values_list("team__slug", flat=True)
+        )
     match = getattr(request, "resolver_match", None)
     return [
         AccessLog(

@@ -36,6 +36,7 @@ def _consultation(request, consultation_id, *, action=AccessAction.VIEW, reason=
         visible=consultations_visible_to(user=request.user),
         pk=consultation_id,
         record_type="consultation-letters",
+        person_ids_of=lambda consultation: consultation.children.values_list("child_id", flat=True),
         action=action,
         reason=reason,
     )
@@ -49,6 +50,9 @@ def _letter(request, letter_id, *, action=AccessAction.VIEW, reason=""):
         visible=letters_visible_to(user=request.user).select_related("consultation"),
         pk=letter_id,
         record_type="letter",
+        person_ids_of=lambda letter: letter.consultation.children.values_list(
+            "child_id", flat=True
+        ),
         action=action,
         reason=reason,
     )

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import rules
+from audit.services import access_log_record_list
 from consent.selectors import consent_panels_for
 from familyfirst.redirects import next_url_or
 from letters.selectors import letters_for_consultation
@@ -100,6 +101,20 @@ def _stashed(request) -> QueryDict | None:
     for key, values in stash["data"].items():
         data.setlist(key, values)
     return data
+
+
+def _log_others_shown(request, consultation, person_ids) -> None:
+    """Opening the consultation logged its children; the household and family history also
+    show other people (parents, siblings), and each of them gets a row too."""
+    children = {link.child_id for link in consultation_links(consultation=consultation)}
+    others = [pk for pk in person_ids if pk not in children]
+    if others:
+        access_log_record_list(
+            request=request,
+            record_type="consultation-household",
+            record_id=consultation.pk,
+            person_ids=others,
+        )
 
 
 def _require_front_door(user):
@@ -284,6 +299,16 @@ def step_children(request, consultation_id):
     links = consultation_links(consultation=consultation)
     by_child = households_of(user=request.user, people=[link.child for link in links])
     households = [{"link": link, **by_child[link.child_id]} for link in links]
+    _log_others_shown(
+        request,
+        consultation,
+        [
+            person.pk
+            for household in by_child.values()
+            for person in [m["person"] for m in household["members"]] + household["pr_holders"]
+            if person is not None
+        ],
+    )
     searching = any(request.GET.get(key) for key in PersonSearchForm.base_fields)
     form = PersonSearchForm(request.GET if searching else None)
     matches, search = None, None
@@ -338,6 +363,7 @@ def step_household(request, consultation_id):
     _require_front_door(request.user)
     consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
     history = household_history(user=request.user, consultation=consultation)
+    _log_others_shown(request, consultation, [person.pk for person in history["people"]])
     return render(
         request,
         "referrals/step_household.html",

@@ -184,7 +184,7 @@ def household_history(*, user, consultation) -> dict:
     lives with them, newest first, with each child's age at the time and the level decided.
     People the viewer may not see (restricted records) are left out and counted."""
     from people.selectors import households_ids, people_visible_to
-    from referrals.models import Case, CaseStatus
+    from referrals.models import CaseStatus
 
     children = [link.child for link in consultation_links(consultation=consultation)]
     everyone = set(households_ids(people=children)) if children else set()
@@ -192,48 +192,45 @@ def household_history(*, user, consultation) -> dict:
     visible = set(people)
     level_names = dict(LevelCode.choices)
     rows = []
+    # Every case is opened by a consultation's child, so one query finds both.
     earlier = (
         ConsultationChild.objects.filter(child__in=visible)
         .exclude(consultation=consultation)
-        .select_related("consultation", "spectrum_decision", "team")
+        .select_related("consultation", "spectrum_decision", "team", "case__team")
         .order_by("-consultation__received_at")
     )
     for link in earlier:
+        person, decision = people[link.child_id], link.spectrum_decision
+        level = level_names.get(decision.decided_level, "") if decision else ""
         on = timezone.localdate(link.consultation.received_at)
-        decision = link.spectrum_decision
         rows.append(
             HistoryRow(
                 when=on,
-                person=people[link.child_id],
-                age=_age_at(people[link.child_id], on),
+                person=person,
+                age=_age_at(person, on),
                 kind="Consultation",
                 reference=link.consultation.reference,
                 outcome=link.get_outcome_display() or "No outcome yet",
-                level=level_names.get(decision.decided_level, "") if decision else "",
+                level=level,
                 team=link.team,
                 status=link.consultation.get_status_display(),
             )
         )
-    cases = (
-        Case.objects.filter(child__in=visible)
-        .exclude(status=CaseStatus.CLOSED)
-        .select_related("team", "opened_by__consultation", "opened_by__spectrum_decision")
-    )
-    for case in cases:
-        decision = case.opened_by.spectrum_decision
-        rows.append(
-            HistoryRow(
-                when=case.referral_date,
-                person=people[case.child_id],
-                age=_age_at(people[case.child_id], case.referral_date),
-                kind="Open case",
-                reference=case.opened_by.consultation.reference,
-                outcome=case.opened_by.get_outcome_display(),
-                level=level_names.get(decision.decided_level, "") if decision else "",
-                team=case.team,
-                status=f"{case.get_status_display()}, assessment due {case.assessment_due_date:%-d %b %Y}",
+        case = getattr(link, "case", None)
+        if case is not None and case.status != CaseStatus.CLOSED:
+            rows.append(
+                HistoryRow(
+                    when=case.referral_date,
+                    person=person,
+                    age=_age_at(person, case.referral_date),
+                    kind="Open case",
+                    reference=link.consultation.reference,
+                    outcome=link.get_outcome_display(),
+                    level=level,
+                    team=case.team,
+                    status=f"{case.get_status_display()}, assessment due {case.assessment_due_date:%-d %b %Y}",
+                )
             )
-        )
     rows.sort(key=lambda row: row.when, reverse=True)
     return {
         "rows": rows,

@@ -616,3 +616,52 @@ def test_an_outcome_a_manager_returned_must_be_looked_at_again_before_resubmitti
     client.post(_url("submit", draft))
     draft.refresh_from_db()
     assert draft.status == ConsultationStatus.AWAITING_AUTHORISATION
+
+
+def test_parents_and_siblings_shown_with_the_household_are_access_logged_too(
+    practitioner, family, draft
+):
+    LivesWith.objects.create(person_a=family["mother"], person_b=family["child"])
+    LivesWith.objects.create(person_a=family["mother"], person_b=family["teenager"])
+    consultation_child_add(consultation=draft, child=family["child"], added_by=practitioner)
+    client = verified_client(practitioner)
+
+    for step in ("step-children", "step-household"):
+        before = set(AccessLog.objects.values_list("pk", flat=True))
+        client.get(_url(step, draft))
+        shown = set(AccessLog.objects.exclude(pk__in=before).values_list("person_id", flat=True))
+        assert {family["child"].pk, family["mother"].pk} <= shown, step
+
+
+def test_the_family_history_shows_a_siblings_open_case_with_its_team(
+    practitioner, fc_manager, rugby_family, draft
+):
+    from referrals.services import consultation_child_authorise, consultation_submit
+
+    LivesWith.objects.create(person_a=rugby_family["teenager"], person_b=rugby_family["child"])
+    consent_record_answer(
+        child=rugby_family["teenager"],
+        purpose=Purpose.REFERRAL,
+        status=ConsentStatus.GIVEN,
+        recorded_by=practitioner,
+        given_by=rugby_family["teenager"],
+        capacity=Capacity.YOUNG_PERSON,
+        method=Method.VERBAL,
+    )
+    earlier = consultation_start(practitioner=practitioner)
+    fill_in_the_call(earlier, practitioner)
+    link = consultation_child_add(
+        consultation=earlier, child=rugby_family["teenager"], added_by=practitioner
+    )
+    link = consultation_child_decide(
+        link=link, outcome=Outcome.FAMILY_HELP_ASSESSMENT, decided_by=practitioner
+    )
+    consultation_submit(consultation=earlier, submitted_by=practitioner)
+    consultation_child_authorise(link=link, manager=fc_manager)
+    consultation_child_add(consultation=draft, child=rugby_family["child"], added_by=practitioner)
+
+    page = verified_client(practitioner).get(_url("step-household", draft)).content.decode()
+
+    assert "Open case" in page
+    assert "Rugby Family Help team" in page
+    assert "Unallocated, assessment due" in page
