@@ -1,5 +1,9 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
+
+# Social Work England registration numbers are "SW" followed by digits (docs/cases.md).
+SWE_NUMBER = RegexValidator(r"^SW\d{1,7}$", "Enter a Social Work England number like SW123456")
 
 
 class Role(models.TextChoices):
@@ -8,6 +12,8 @@ class Role(models.TextChoices):
     FHLP = "FHLP", "Family Help Lead Practitioner"
     TEAM_MANAGER = "TEAM_MANAGER", "Team manager"
     LCPP = "LCPP", "Lead Child Protection Practitioner"
+    SOCIAL_WORKER = "SOCIAL_WORKER", "Social worker"
+    EARLY_SUPPORT_OFFICER = "EARLY_SUPPORT_OFFICER", "Early Support Officer"
     AUDITOR = "AUDITOR", "Auditor"
     ADMINISTRATOR = "ADMINISTRATOR", "Administrator"
 
@@ -18,12 +24,23 @@ class User(AbstractUser):
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)
     job_title = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    social_work_england_number = models.CharField(
+        "Social Work England number",
+        max_length=9,
+        blank=True,
+        validators=[SWE_NUMBER],
+        help_text="Blank if you are not a registered social worker",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    @property
+    def is_social_work_qualified(self) -> bool:
+        return bool(self.social_work_england_number)
 
     @property
     def role_label(self) -> str:

@@ -18,6 +18,7 @@ class Persona:
     role_in_team: str = MembershipRole.MEMBER
     is_staff: bool = False
     is_superuser: bool = False
+    social_work_england_number: str = ""
 
 
 PERSONAS = [
@@ -67,6 +68,7 @@ PERSONAS = [
         "Team manager, Rugby Family Help",
         "family-help-rugby",
         MembershipRole.MANAGER,
+        social_work_england_number="SW071960",
     ),
     Persona(
         "lcpp",
@@ -76,6 +78,18 @@ PERSONAS = [
         Role.LCPP,
         "Lead Child Protection Practitioner",
         "macpt-north",
+        social_work_england_number="SW104233",
+    ),
+    Persona(
+        "macpt_manager",
+        "megan.macpt",
+        "Megan",
+        "Doyle",
+        Role.TEAM_MANAGER,
+        "Team manager, MACPT North",
+        "macpt-north",
+        MembershipRole.MANAGER,
+        social_work_england_number="SW088412",
     ),
     Persona(
         "auditor",

@@ -21,6 +21,7 @@ def persona_user_ensure(*, persona: Persona, password: str, start_date: date) ->
             "is_staff": persona.is_staff,
             "is_superuser": persona.is_superuser,
             "is_active": True,
+            "social_work_england_number": persona.social_work_england_number,
         },
     )
     user.set_password(password)

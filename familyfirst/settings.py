@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "spectrum",
     "consent",
     "referrals",
+    "cases",
     "pathway",
     "letters",
 ]
@@ -241,7 +242,7 @@ SPECTACULAR_SETTINGS = {
         "ConcernKindEnum": "locality.models.ConcernKind",
         "ConsultationStatusEnum": "referrals.models.ConsultationStatus",
         "ConsultationPurposeEnum": "referrals.models.CallPurpose",
-        "CaseStatusEnum": "referrals.models.CaseStatus",
+        "CaseStatusEnum": "cases.models.CaseStatus",
     },
 }
 
@@ -259,6 +260,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Front-door clocks (reference/STATUTORY.md): a decision within one working day; assessments within
 # 45 working days; the manager is warned this many minutes before a decision becomes overdue.
 ASSESSMENT_WORKING_DAYS = env_int("ASSESSMENT_WORKING_DAYS", 45, minimum=1)
+# How long a team keeps sight of a case after it closes (docs/cases.md, "Who sees what").
+CASE_CLOSED_VISIBLE_DAYS = env_int("CASE_CLOSED_VISIBLE_DAYS", 365, minimum=0)
 DECISION_WARNING_MINUTES = env_int("DECISION_WARNING_MINUTES", 60, minimum=0)
 CLOCK_AMBER_HOURS = env_int("CLOCK_AMBER_HOURS", 4, minimum=0)
 # Feedback letters (letters/): the download link's lifetime, link or attachment, where the link

@@ -68,6 +68,10 @@ NEXT_STEPS = {
         "We have passed the concerns to the Multi-Agency Child Protection Team (MACPT), who are "
         "acting on them today. They may contact you for more information."
     ),
+    Outcome.PASS_TO_WORKER: (
+        "The child is already known to one of our teams. We have passed what you told us to the "
+        "worker who supports the family, who may contact you."
+    ),
 }
 
 

@@ -28,8 +28,16 @@ from locality.models import Team
 from referrals.selectors import consultations_visible_to
 
 
+def _may(user, action) -> bool:
+    """Front-door staff read and send letters; a case worker may read the letters of the
+    consultations about their teams' children (docs/cases.md), but not send them."""
+    if rules.can_take_consultations(user):
+        return True
+    return action != AccessAction.CHANGE and rules.can_work_cases(user)
+
+
 def _consultation(request, consultation_id, *, action=AccessAction.VIEW, reason=""):
-    if not rules.can_take_consultations(request.user):
+    if not _may(request.user, action):
         raise PermissionDenied
     return record_get_for_user(
         request=request,
@@ -43,7 +51,7 @@ def _consultation(request, consultation_id, *, action=AccessAction.VIEW, reason=
 
 
 def _letter(request, letter_id, *, action=AccessAction.VIEW, reason=""):
-    if not rules.can_take_consultations(request.user):
+    if not _may(request.user, action):
         raise PermissionDenied
     return record_get_for_user(
         request=request,
@@ -64,7 +72,11 @@ def consultation_letters(request, consultation_id):
     return render(
         request,
         "letters/consultation.html",
-        {"consultation": consultation, "letters": letters_for_consultation(consultation)},
+        {
+            "consultation": consultation,
+            "letters": letters_for_consultation(consultation),
+            "letters_read_only": not rules.can_take_consultations(request.user),
+        },
     )
 
 

@@ -7,14 +7,23 @@ from django.utils import timezone
 from accounts import rules
 from audit.access import record_get_for_user
 from people.models import ChronologyEvent, LivesWith, Person, PersonMerge, Relationship
+from people.scope import person_scopes
 from people.search import Match, person_search  # noqa: F401  (the search is a selector too)
 
 
 def people_visible_to(*, user):
-    """The people this user may see. Later issues widen case workers' scope to their teams' cases."""
+    """The people this user may see: everyone for front-door staff; for others, the people the
+    registered scopes give them (a case worker: the people on their teams' cases, people.scope).
+    Restricted records are left out for anyone who may not see them."""
     people = Person.objects.all()
     if not rules.can_use_front_door(user):
-        return people.none()
+        scoped = [scope(user=user).values("pk") for scope in person_scopes()]
+        if not scoped:
+            return people.none()
+        condition = Q(pk__in=scoped[0])
+        for extra in scoped[1:]:
+            condition |= Q(pk__in=extra)
+        people = people.filter(condition)
     if not rules.can_see_restricted_records(user):
         people = people.filter(restricted=False)
     return people

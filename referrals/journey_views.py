@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import rules
 from audit.services import access_log_record_list
+from cases.selectors import open_cases_for_children, re_referrals_for_children
 from consent.selectors import consent_panels_for
 from familyfirst.redirects import next_url_or
 from letters.selectors import letters_for_consultation
@@ -298,7 +299,20 @@ def step_children(request, consultation_id):
 
     links = consultation_links(consultation=consultation)
     by_child = households_of(user=request.user, people=[link.child for link in links])
-    households = [{"link": link, **by_child[link.child_id]} for link in links]
+    child_ids = [link.child_id for link in links]
+    open_cases = open_cases_for_children(child_ids=child_ids)
+    re_referrals = re_referrals_for_children(
+        child_ids=child_ids, on=timezone.localdate(consultation.received_at)
+    )
+    households = [
+        {
+            "link": link,
+            **by_child[link.child_id],
+            "open_cases": open_cases.get(link.child_id, []),
+            "re_referral": re_referrals.get(link.child_id),
+        }
+        for link in links
+    ]
     _log_others_shown(
         request,
         consultation,
@@ -502,6 +516,26 @@ def consultation_detail(request, consultation_id):
             letters=letters_for_consultation(consultation) if submitted else [],
             letters_panel="letters/includes/status.html" if submitted else "",
         ),
+    )
+
+
+@login_required
+def consultation_record(request, consultation_id):
+    """The consultation as recorded, read-only: for the team whose case it opened (and the front
+    door). Opened through the one door, one access-log row per child it names."""
+    if not (rules.can_take_consultations(request.user) or rules.can_work_cases(request.user)):
+        raise PermissionDenied
+    consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
+    return render(
+        request,
+        "referrals/consultation_record.html",
+        {
+            "consultation": consultation,
+            "links": consultation_links(consultation=consultation),
+            "step_title": "The consultation as recorded",
+            "editable": False,
+            "now": timezone.now(),
+        },
     )
 
 

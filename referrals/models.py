@@ -1,9 +1,10 @@
-"""Consultations (the front-door conversation) and the cases (episodes) they open.
+"""Consultations: the front-door conversation.
 
 A consultation is one call or message from a caller about one or more children. Each child in it
 gets an outcome; outcomes that open a referral, and "no further action" on a referral, wait for a
-Family Connect manager's authorisation, and an authorised referral opens a Case in the receiving
-team's unallocated queue.
+Family Connect manager's authorisation, and an authorised referral opens a case in the receiving
+team's incoming queue (cases.services.case_open). A call about a child already open to a team
+can instead pass the information to the allocated worker (docs/cases.md).
 """
 
 import uuid
@@ -174,6 +175,7 @@ class Outcome(models.TextChoices):
     EARLY_SUPPORT_REFERRAL = "EARLY_SUPPORT_REFERRAL", "Referral for Early Support"
     FAMILY_HELP_ASSESSMENT = "FAMILY_HELP_ASSESSMENT", "Family Help Assessment"
     IMMEDIATE_PROTECTION = "IMMEDIATE_PROTECTION", "Immediate protection through the MACPT"
+    PASS_TO_WORKER = "PASS_TO_WORKER", "Pass to the allocated worker (the child is already open)"
 
 
 OPENS_REFERRAL = {
@@ -244,6 +246,15 @@ class ConsultationChild(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The open case this call's information went to: passed to the allocated worker, or a
+    # referral to a team the child is already open to (no second case).
+    joined_case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="joined_referrals",
+    )
 
     class Meta:
         ordering = ["consultation", "child__family_name", "child__given_name"]
@@ -264,56 +275,3 @@ class ConsultationChild(models.Model):
 
     def __str__(self):
         return f"{self.consultation.reference}: {self.child_id}"
-
-
-class CaseStatus(models.TextChoices):
-    UNALLOCATED = "UNALLOCATED", "Unallocated"
-    ALLOCATED = "ALLOCATED", "Allocated"
-    CLOSED = "CLOSED", "Closed"
-
-
-class Case(models.Model):
-    """An episode of work with a child in one team, opened by an authorised referral."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
-    team = models.ForeignKey("locality.Team", on_delete=models.PROTECT, related_name="cases")
-    opened_by = models.OneToOneField(
-        ConsultationChild, on_delete=models.PROTECT, related_name="case"
-    )
-    status = models.CharField(
-        max_length=12, choices=CaseStatus.choices, default=CaseStatus.UNALLOCATED
-    )
-    urgent = models.BooleanField(default=False)
-    referral_date = models.DateField()
-    assessment_due_date = models.DateField()
-    opened_at = models.DateTimeField()
-    allocated_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="cases",
-    )
-    closed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-urgent", "assessment_due_date"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["child", "team"],
-                condition=~Q(status="CLOSED"),
-                name="case_one_open_per_child_per_team",
-            ),
-            models.CheckConstraint(
-                name="case_closed_has_closed_at",
-                condition=~Q(status="CLOSED") | Q(closed_at__isnull=False),
-            ),
-            models.CheckConstraint(
-                name="case_allocated_has_worker",
-                condition=~Q(status="ALLOCATED") | Q(allocated_to__isnull=False),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.team} case for {self.child_id}"

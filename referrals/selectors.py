@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts import rules
 from audit.access import record_get_for_user
+from cases.selectors import cases_visible_to
 from referrals.clocks import Rag, rag_status
 from referrals.models import (
     AuthorisationStatus,
@@ -23,11 +24,17 @@ QUEUE_PAGE_SIZE = 100
 
 
 def consultations_visible_to(*, user):
-    """Family Connect sees every consultation; nobody else does yet (case workers will see those
-    that opened a case in their team)."""
-    if not rules.can_take_consultations(user):
-        return Consultation.objects.none()
-    return Consultation.objects.all()
+    """Family Connect sees every consultation; a case worker sees the consultations about the
+    children on their teams' cases (the one that opened the case, and any call since), so the
+    story travels with the child (docs/cases.md)."""
+    if rules.can_take_consultations(user):
+        return Consultation.objects.all()
+    if rules.can_work_cases(user):
+        children = cases_visible_to(user=user).values("child_id")
+        return Consultation.objects.filter(
+            pk__in=ConsultationChild.objects.filter(child__in=children).values("consultation")
+        )
+    return Consultation.objects.none()
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,8 @@ CHILD_LINK_RELATIONS = [
     "decided_by",
     "authorised_by",
     "case__team",
+    "joined_case__team",
+    "joined_case__allocated_to",
 ]
 
 
@@ -183,8 +192,8 @@ def household_history(*, user, consultation) -> dict:
     """Earlier consultations and open cases for every child in this consultation and everyone who
     lives with them, newest first, with each child's age at the time and the level decided.
     People the viewer may not see (restricted records) are left out and counted."""
+    from cases.models import CaseStatus
     from people.selectors import households_ids, people_visible_to
-    from referrals.models import CaseStatus
 
     children = [link.child for link in consultation_links(consultation=consultation)]
     everyone = set(households_ids(people=children)) if children else set()

@@ -5,6 +5,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases.models import Case
 from consent.models import (
     Capacity,
     ConsentStatus,
@@ -20,7 +21,6 @@ from people.services import PersonDetails
 from referrals.models import (
     AgencyType,
     CallPurpose,
-    Case,
     Channel,
     Consultation,
     ConsultationChild,

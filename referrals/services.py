@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from accounts import rules
 from accounts.models import Role, User
+from cases.selectors import open_cases_for_children
+from cases.services import CaseError, case_open, case_pass_to_worker
 from consent.models import Purpose
 from consent.selectors import consent_check
 from letters.services import letter_job_create
@@ -22,7 +24,6 @@ from referrals.models import (
     ROUTING_LEVEL,
     AuthorisationStatus,
     CallPurpose,
-    Case,
     Consultation,
     ConsultationChild,
     ConsultationStatus,
@@ -168,6 +169,12 @@ def consultation_child_decide(
         raise ConsultationError("Choose an outcome", field="outcome")
     if outcome == Outcome.ADVICE and not services_signposted.strip():
         raise ConsultationError("Enter the services you signposted", field="services_signposted")
+    if outcome == Outcome.PASS_TO_WORKER and not open_cases_for_children(child_ids=[link.child_id]):
+        raise ConsultationError(
+            f"{link.child} is not open to a team, so there is no worker to pass to. "
+            "Choose another outcome.",
+            field="outcome",
+        )
     link.outcome, link.services_signposted, link.outcome_rationale = (
         outcome,
         services_signposted,
@@ -291,23 +298,24 @@ def consultation_submit(*, consultation: Consultation, submitted_by) -> Consulta
     consultation.decided_at = now
     consultation.completed_at = None if waiting else now
     consultation.save(update_fields=["status", "decided_at", "completed_at"])
+    for link in links:
+        if link.authorisation == AuthorisationStatus.NOT_NEEDED:
+            _pass_to_worker_if_chosen(link, by=submitted_by)
     if consultation.status == ConsultationStatus.COMPLETE:
         letter_job_create(consultation=consultation, requested_by=submitted_by)
     return consultation
 
 
-def _notify_urgent(case: Case) -> None:
-    inbox = case.team.inbox_email or case.team.email
-    if inbox:
-        send_mail(
-            subject=f"Urgent: immediate protection referral {case.opened_by.consultation.reference}",
-            message=(
-                f"An immediate protection referral has been authorised for {case.team}.\n"
-                f"Open Family Connect to see it in the team's queue. Reference {case.opened_by.consultation.reference}."
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[inbox],
-        )
+def _pass_to_worker_if_chosen(link: ConsultationChild, *, by) -> None:
+    if link.outcome != Outcome.PASS_TO_WORKER:
+        return
+    try:
+        case_pass_to_worker(referral=link, child_id=link.child_id, by=by)
+    except CaseError as error:
+        # The case closed between the outcome being agreed and now: say so, change nothing.
+        raise ConsultationError(
+            f"{link.child}: {error.message}. Choose another outcome.", field="outcome"
+        ) from error
 
 
 @transaction.atomic
@@ -335,20 +343,21 @@ def consultation_child_authorise(
     )
     link.save(update_fields=["authorisation", "authorised_by", "authorised_at", "manager_note"])
     if link.outcome in OPENS_REFERRAL:
+        # A child already open to the team joins that case: no second case, no failure.
         referral_date = timezone.localdate(link.consultation.received_at)
-        case = Case.objects.create(
+        case_open(
+            referral=link,
             child_id=link.child_id,
             team=link.team,
-            opened_by=link,
+            level=ROUTING_LEVEL[link.outcome],
             urgent=link.urgent,
             referral_date=referral_date,
             assessment_due_date=add_working_days_to_date(
                 referral_date, settings.ASSESSMENT_WORKING_DAYS
             ),
-            opened_at=now,
+            by=manager,
         )
-        if case.urgent:
-            transaction.on_commit(lambda: _notify_urgent(case))
+    _pass_to_worker_if_chosen(link, by=manager)
     consultation = link.consultation
     if not consultation.children.filter(authorisation=AuthorisationStatus.AWAITING).exists():
         consultation.status, consultation.completed_at = ConsultationStatus.COMPLETE, now

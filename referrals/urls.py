@@ -13,6 +13,7 @@ urlpatterns = [
     path("consultations/new/", journey_views.consultation_new, name="consultation-new"),
     path(consultation, journey_views.consultation_detail, name="consultation"),
     path(f"{consultation}submit/", journey_views.consultation_submit_view, name="submit"),
+    path(f"{consultation}record/", journey_views.consultation_record, name="consultation-record"),
     path(f"{consultation}caller/", journey_views.step_caller, name="step-caller"),
     path(f"{consultation}children/", journey_views.step_children, name="step-children"),
     path(f"{consultation}history/", journey_views.step_household, name="step-household"),

@@ -9,11 +9,12 @@ import pytest
 from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
+from cases.models import Case
 from consent.models import Capacity, ConsentStatus, Method, Purpose
 from consent.services import consent_record_answer
 from people.models import LivesWith
 from people.services import person_search_names_ensure
-from referrals.models import Case, Consultation, ConsultationChild, ConsultationStatus
+from referrals.models import Consultation, ConsultationChild, ConsultationStatus
 from referrals.services import consultation_child_add, consultation_start
 from spectrum.models import LevelCode
 from spectrum.selectors import framework_current

@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from audit.models import AccessLog
+from cases.models import Case
 from conftest import verified_client
 from consent.models import ConsentException, ConsentRecord
 from people.models import Person, PersonName
 from referrals.models import (
     AuthorisationStatus,
-    Case,
     Consultation,
     ConsultationChild,
     ConsultationStatus,
@@ -370,7 +370,7 @@ def test_a_second_manager_authorising_opens_a_case_in_the_team(client_for, refer
     assert body["status"] == ConsultationStatus.COMPLETE
     [entry] = body["children"]
     assert (entry["authorisation"], entry["authorised_by"]) == ("AUTHORISED", "Grace Adeyemi")
-    assert (entry["case"]["team"], entry["case"]["status"]) == ("family-help-rugby", "UNALLOCATED")
+    assert (entry["case"]["team"], entry["case"]["status"]) == ("family-help-rugby", "INCOMING")
     assert Case.objects.get().team.slug == "family-help-rugby"
 
 

@@ -664,4 +664,4 @@ def test_the_family_history_shows_a_siblings_open_case_with_its_team(
 
     assert "Open case" in page
     assert "Rugby Family Help team" in page
-    assert "Unallocated, assessment due" in page
+    assert "New: waiting to be accepted, assessment due" in page

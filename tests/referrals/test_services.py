@@ -4,10 +4,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from cases.models import Case
+from cases.tasks import case_arrival_notify
 from consent.models import Capacity, ConsentStatus, ExceptionReason, FamilyTold, Method, Purpose
 from consent.services import consent_exception_record, consent_record_answer
 from referrals.clocks import UK
-from referrals.models import AuthorisationStatus, CallPurpose, Case, ConsultationStatus, Outcome
+from referrals.models import AuthorisationStatus, CallPurpose, ConsultationStatus, Outcome
 from referrals.services import (
     ConsultationError,
     DraftConflict,
@@ -96,7 +98,7 @@ def test_an_authorised_referral_opens_a_case_in_the_locality_team_with_a_45_work
 
     case = Case.objects.get()
     assert case.team.slug == "family-help-rugby"
-    assert case.status == "UNALLOCATED"
+    assert case.status == "INCOMING"
     assert case.assessment_due_date > case.referral_date + timedelta(days=60)
     consultation.refresh_from_db()
     assert consultation.status == ConsultationStatus.COMPLETE
@@ -140,8 +142,11 @@ def test_immediate_protection_is_urgent_and_emails_the_macpt_inbox(
 
     case = Case.objects.get()
     assert (case.team.slug, case.urgent) == ("macpt-north", True)
+    # The arrival email is a Celery task published after commit (tests/cases/test_worker.py
+    # runs it on a real worker); here it runs in this process as the worker would run it.
+    case_arrival_notify.apply(args=[str(case.pk)])
     assert mail.outbox[-1].to == ["macpt.north.urgent@warwickshire.gov.uk"]
-    assert "Urgent" in mail.outbox[-1].subject
+    assert "URGENT" in mail.outbox[-1].subject
 
 
 def test_advice_needs_the_services_signposted_and_no_authorisation(practitioner, rugby_family):

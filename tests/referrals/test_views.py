@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals.models import AuthorisationStatus, Case, Consultation, ConsultationChild, Outcome
+from cases.models import Case
+from referrals.models import AuthorisationStatus, Consultation, ConsultationChild, Outcome
 from referrals.services import consultation_child_add, consultation_child_decide, consultation_start
 
 
