@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import rules
@@ -26,34 +27,38 @@ CASELOAD_PAGE_SIZE = 50
 RE_REFERRAL_MONTHS = 12
 
 
-def team_ids_of(*, user, on: date | None = None) -> set[int]:
-    """The teams the user belongs to today (cached on the user object for the request)."""
+def _memberships(user) -> dict:
+    """{team id: role in team} for the user's current teams, read once per request (cached on
+    the user object, which lives for one request)."""
     if not (user and user.is_authenticated):
-        return set()
-    cached = getattr(user, "_case_team_ids", None)
+        return {}
+    cached = getattr(user, "_case_memberships", None)
     if cached is None:
-        on = on or timezone.localdate()
-        cached = set(
-            TeamMembership.objects.current(on=on)
+        cached = dict(
+            TeamMembership.objects.current(on=timezone.localdate())
             .filter(user=user)
-            .values_list("team_id", flat=True)
+            .values_list("team_id", "role_in_team")
         )
-        user._case_team_ids = cached
+        user._case_memberships = cached
     return cached
+
+
+def team_ids_of(*, user) -> set[int]:
+    """The teams the user belongs to today."""
+    return set(_memberships(user))
 
 
 def teams_managed_by(*, user):
     if not rules.can_manage_cases(user):
         return Team.objects.none()
-    return Team.objects.filter(
-        pk__in=TeamMembership.objects.current(on=timezone.localdate())
-        .filter(user=user, role_in_team=MembershipRole.MANAGER)
-        .values("team_id")
-    )
+    managed = [pk for pk, role in _memberships(user).items() if role == MembershipRole.MANAGER]
+    return Team.objects.filter(pk__in=managed)
 
 
 def team_is_managed_by(*, team: Team, user) -> bool:
-    return teams_managed_by(user=user).filter(pk=team.pk).exists()
+    return rules.can_manage_cases(user) and _memberships(user).get(team.pk) == (
+        MembershipRole.MANAGER
+    )
 
 
 def team_members_who_can_hold(*, team: Team):
@@ -266,24 +271,44 @@ def team_worker_loads(*, team: Team) -> list[WorkerLoad]:
 
 
 def team_counts(*, team: Team) -> dict:
+    """The figures at the top of the team's page, in one query."""
+    today = timezone.localdate()
     week_ago = timezone.now() - timedelta(days=7)
-    counts = Case.objects.filter(team=team).aggregate(
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        incoming=Count("pk", filter=Q(status=CaseStatus.INCOMING)),
-        unallocated=Count("pk", filter=Q(status=CaseStatus.UNALLOCATED)),
-        new_this_week=Count("pk", filter=Q(opened_at__gte=week_ago)),
-        assessment_overdue=Count(
-            "pk",
-            filter=Q(status__in=OPEN_STATUSES, assessment_due_date__lt=timezone.localdate()),
-        ),
+    overdue_tasks = (
+        CaseTask.objects.filter(
+            case__team=OuterRef("pk"),
+            case__status__in=OPEN_STATUSES,
+            done_at__isnull=True,
+            due_date__lt=today,
+        )
+        .order_by()
+        .values("case__team")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    counts["overdue_tasks"] = CaseTask.objects.filter(
-        case__team=team,
-        case__status__in=OPEN_STATUSES,
-        done_at__isnull=True,
-        due_date__lt=timezone.localdate(),
-    ).count()
-    return counts
+    open_case = Q(cases__status__in=OPEN_STATUSES)
+    return (
+        Team.objects.filter(pk=team.pk)
+        .annotate(
+            open=Count("cases", filter=open_case),
+            incoming=Count("cases", filter=Q(cases__status=CaseStatus.INCOMING)),
+            unallocated=Count("cases", filter=Q(cases__status=CaseStatus.UNALLOCATED)),
+            new_this_week=Count("cases", filter=Q(cases__opened_at__gte=week_ago)),
+            assessment_overdue=Count(
+                "cases", filter=open_case & Q(cases__assessment_due_date__lt=today)
+            ),
+            overdue_tasks=Coalesce(Subquery(overdue_tasks), 0),
+        )
+        .values(
+            "open",
+            "incoming",
+            "unallocated",
+            "new_this_week",
+            "assessment_overdue",
+            "overdue_tasks",
+        )
+        .get()
+    )
 
 
 def case_timeline(*, case: Case):

@@ -233,6 +233,8 @@ def _refused(form, error: CaseError) -> None:
 
 @login_required
 def intake_view(request, case_id):
+    if not rules.can_manage_cases(request.user):
+        raise PermissionDenied
     case = _case(request, case_id)
     if not team_is_managed_by(team=case.team, user=request.user):
         raise PermissionDenied
@@ -253,6 +255,8 @@ def intake_view(request, case_id):
 
 @login_required
 def allocate_view(request, case_id):
+    if not rules.can_manage_cases(request.user):
+        raise PermissionDenied
     case = _case(request, case_id)
     if not team_is_managed_by(team=case.team, user=request.user):
         raise PermissionDenied
@@ -367,6 +371,8 @@ def transfer_view(request, case_id):
 
 @login_required
 def close_view(request, case_id):
+    if not rules.can_manage_cases(request.user):
+        raise PermissionDenied
     case = _case(request, case_id)
     if not team_is_managed_by(team=case.team, user=request.user):
         raise PermissionDenied

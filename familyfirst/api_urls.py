@@ -8,4 +8,5 @@ urlpatterns = [
     path("spectrum/", include("spectrum.api_urls")),
     path("consent/", include("consent.api_urls")),
     path("consultations/", include("referrals.api_urls")),
+    path("cases/", include("cases.api_urls")),
 ]

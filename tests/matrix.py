@@ -1,8 +1,15 @@
-"""The permission matrix: every URL pattern, every persona, the status each must get.
+"""The permission matrix: every URL pattern, every persona, the status each must get, for
+reading (GET) and writing (POST).
 
 Each app lists its routes in ``tests/<app>/permissions.py`` as ``ROUTES = [Route(...)]``;
 ``tests/test_permission_matrix.py`` collects them and fails when any URL pattern Django knows
-is missing, so a new page cannot ship without saying who may see it.
+is missing, so a new page cannot ship without saying who may see it and who may change it.
+
+POST is sent with an empty body. Where a route gives ``post``, each persona must get exactly that
+status. Otherwise the rule is "nobody writes where they may not read": everyone GET refuses
+(403, 404, or anonymous) is refused on POST too, and everyone GET lets in gets an answer (a form
+with errors, a redirect, a 400), never a server error. A route that only takes POST (GET is 405
+for everyone) must say ``post`` explicitly.
 """
 
 from collections.abc import Callable
@@ -21,6 +28,7 @@ PERSONAS = [
     "stranger",
 ]
 SIGNED_IN = [key for key in PERSONAS if key != "anonymous"]
+REFUSED = {302, 401, 403, 404, 405}  # 302 for anonymous: sent to sign in
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -45,6 +53,8 @@ class Route:
     logs_access: bool = False
     variant: str = ""
     query: dict = field(default_factory=dict)
+    # Expected statuses for POST with an empty body, when the derived rule above is not enough.
+    post: dict[str, int] | None = None
 
     @property
     def id(self) -> str:

@@ -1,12 +1,13 @@
 import importlib
 import pkgutil
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
 from audit.models import AccessLog
-from tests.matrix import PERSONAS, Route
+from tests.matrix import PERSONAS, REFUSED, Route
 
 # Django's own admin has dozens of generated URLs; they share one permission (is_staff, and
 # per-model permissions) that the admin itself enforces. The matrix walks its index page.
@@ -58,9 +59,30 @@ def test_every_url_pattern_is_in_the_permission_matrix():
 
 
 def test_every_matrix_entry_names_every_persona():
-    incomplete = [route.id for route in ROUTES if set(route.statuses) != set(PERSONAS)]
+    incomplete = [
+        route.id
+        for route in ROUTES
+        if set(route.statuses) != set(PERSONAS)
+        or (route.post is not None and set(route.post) != set(PERSONAS))
+    ]
 
     assert incomplete == []
+
+
+def test_every_post_only_route_says_who_may_post():
+    unsaid = [
+        route.id for route in ROUTES if route.post is None and 405 in route.statuses.values()
+    ]
+
+    assert unsaid == [], f"Give these routes post=expect(...): {unsaid}"
+
+
+def _post_is_as_expected(route, persona, get_status, post_status) -> bool:
+    if route.post is not None:
+        return post_status == route.post[persona]
+    if get_status in REFUSED:
+        return post_status in REFUSED
+    return post_status < 500 and post_status not in (401, 403, 404)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -80,3 +102,12 @@ def test_persona_gets_the_expected_status(route, persona, client_for):
     if route.logs_access:
         expected_rows = 1 if response.status_code == 200 else 0
         assert AccessLog.objects.count() - logged_before == expected_rows
+
+    # The same route, written to: in the same test, so the records are built once.
+    posted = client.post(url + (f"?{urlencode(query)}" if query else ""), {})
+
+    assert _post_is_as_expected(route, persona, response.status_code, posted.status_code), (
+        f"{persona} POST {url}: got {posted.status_code}; "
+        f"expected {route.post[persona] if route.post else 'the derived rule'} "
+        f"(GET gave {response.status_code})"
+    )

@@ -7,7 +7,7 @@ ROUTES = [
     Route("accounts:verify", expect(302)),
     Route("accounts:set-up-authenticator", expect(302)),
     # Sign-out and keep-alive change state, so they accept POST only.
-    Route("accounts:sign-out", expect(405, anonymous=405)),
-    Route("accounts:keep-alive", expect(405, anonymous=405)),
+    Route("accounts:sign-out", expect(405, anonymous=405), post=expect(302, anonymous=302)),
+    Route("accounts:keep-alive", expect(405, anonymous=405), post=expect(204, anonymous=302)),
     Route("accounts:signed-out", expect(200, anonymous=200)),
 ]

@@ -71,6 +71,18 @@ RECORDING = expect(
     403, **FRONT_DOOR_ONLY, rugby_fhlp=404, warwick_fhlp=404, team_manager=404, lcpp=404
 )
 API = expect(404, anonymous=403, **FRONT_DOOR_ONLY)
+# Recording through the API: front door and case workers may (an empty body is a 400; the child
+# is looked up only in a valid request, 404 if not theirs); nobody else.
+API_RECORDING = expect(
+    403,
+    practitioner=400,
+    fc_manager=400,
+    rugby_fhlp=400,
+    warwick_fhlp=400,
+    team_manager=400,
+    lcpp=400,
+    anonymous=403,
+)
 
 ROUTES = [
     Route(
@@ -90,7 +102,9 @@ ROUTES = [
         logs_access=True,
     ),
     Route("consent:sharing-log", expect(403, auditor=200, fc_manager=200, team_manager=200)),
-    Route("api-consent-records", API, kwargs=_api_query(), logs_access=True),
-    Route("api-consent-exceptions", API, kwargs=_api_query(), logs_access=True),
+    Route("api-consent-records", API, kwargs=_api_query(), logs_access=True, post=API_RECORDING),
+    Route(
+        "api-consent-exceptions", API, kwargs=_api_query(), logs_access=True, post=API_RECORDING
+    ),
     Route("api-consent-check", API, kwargs=_api_query(purpose="REFERRAL"), logs_access=True),
 ]

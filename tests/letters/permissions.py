@@ -82,8 +82,19 @@ ROUTES = [
     Route("letters:consultation", FRONT_DOOR, kwargs=_consultation_kwargs, logs_access=True),
     Route("letters:preview", FRONT_DOOR, kwargs=_letter_kwargs, logs_access=True),
     # Changing state: POST only.
-    Route("letters:resend", expect(405, anonymous=405), kwargs=_letter_kwargs),
-    Route("letters:regenerate", expect(405, anonymous=405), kwargs=_consultation_kwargs),
+    # Only the front door sends letters; case workers may read them, not send them.
+    Route(
+        "letters:resend",
+        expect(405, anonymous=405),
+        kwargs=_letter_kwargs,
+        post=expect(403, practitioner=302, fc_manager=302, anonymous=302),
+    ),
+    Route(
+        "letters:regenerate",
+        expect(405, anonymous=405),
+        kwargs=_consultation_kwargs,
+        post=expect(403, practitioner=302, fc_manager=302, anonymous=302),
+    ),
     # The referrer's public link: anyone with the token, signed in or not.
     Route("letters:download", EVERYONE, kwargs=_link_kwargs(expired=False)),
     Route(

@@ -28,5 +28,9 @@ ROUTES = [
     Route("locality-api-teams", ANY_ROLE_API),
     Route("locality-api-postcode", ANY_ROLE_API, kwargs=_rugby_postcode),
     # POST only: a GET is refused after the permission check.
-    Route("locality-api-routing-resolve", expect(405, anonymous=403, stranger=403)),
+    Route(
+        "locality-api-routing-resolve",
+        expect(405, anonymous=403, stranger=403),
+        post=expect(400, anonymous=403, stranger=403),
+    ),
 ]

@@ -71,7 +71,12 @@ ROUTES = [
         logs_access=True,
     ),
     # Submitting is POST only: GET is refused before anything is read.
-    Route("referrals:submit", expect(405, anonymous=405), kwargs=_consultation_naming_one_child),
+    Route(
+        "referrals:submit",
+        expect(405, anonymous=405),
+        kwargs=_consultation_naming_one_child,
+        post=expect(403, practitioner=302, fc_manager=302, anonymous=302),
+    ),
     # The API: anonymous is 403 (no sign-in redirect). The list names no child, so logs nothing;
     # the detail logs one row per child it names. Authorising is POST only: GET is 405.
     Route("consultations-api:consultation-list", expect(403, **FRONT_DOOR_API)),
@@ -85,5 +90,6 @@ ROUTES = [
         "consultations-api:consultation-authorise",
         expect(403, fc_manager=405, anonymous=403),
         kwargs=_consultation_naming_one_child,
+        post=expect(403, fc_manager=400, anonymous=403),
     ),
 ]

@@ -76,9 +76,14 @@ ROUTES = [
         expect(405, anonymous=405),
         kwargs=_decision_kwargs,
         logs_access=True,
+        post=expect(403, fc_manager=302, anonymous=302),
     ),
     Route("spectrum:consistency", expect(403, fc_manager=200, team_manager=200)),
     # The API answers visitors with its own 403 rather than a redirect to sign in.
     Route("api-spectrum-framework-current", expect(200, anonymous=403, stranger=403)),
-    Route("api-spectrum-suggest", expect(405, anonymous=403, stranger=403)),
+    Route(
+        "api-spectrum-suggest",
+        expect(405, anonymous=403, stranger=403),
+        post=expect(400, anonymous=403, stranger=403),
+    ),
 ]
