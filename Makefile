@@ -78,9 +78,10 @@ chaos-letters: install ## Letters under SIGKILLed workers, Redis restarts and a 
 	$(CHAOS_ENV) $(PY) -m pytest tests/letters/test_chaos.py -m worker -q -s -p no:randomly
 
 .PHONY: lint
-lint: install ## Check style with ruff
+lint: install ## Check style with ruff and the import contracts with import-linter
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 .PHONY: format
 format: install ## Format the code with ruff

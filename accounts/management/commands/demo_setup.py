@@ -6,6 +6,7 @@ from accounts.models import User
 from accounts.personas import PERSONAS
 from accounts.services import persona_user_ensure
 from locality.services import reference_data_load
+from cases.demo import demo_cases_ensure
 from people.demo import demo_families_ensure
 
 DEMO_PASSWORD = "family-connect-demo"  # noqa: S105 - synthetic demo accounts, refused with DEBUG off
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         families = demo_families_ensure(created_by=User.objects.get(username=PERSONAS[0].username))
         if families:
             self.stdout.write(f"\nAdded {families} synthetic families to search for and refer.")
+        cases = demo_cases_ensure()
+        if cases:
+            self.stdout.write(
+                f"Added {cases} cases: Rugby, Warwick and MACPT North each have a caseload."
+            )
         if settings.REQUIRE_MFA:
             self.stdout.write(
                 "\nTwo-factor sign-in is on: each login pairs an authenticator app the first time."
