@@ -99,14 +99,19 @@ class CaseListApi(APIView):
         return paginator.get_paginated_response(CaseSerializer(page, many=True).data)
 
 
-def _case_detail(request, case_id):
-    case = case_get_for_user(request=request, case_id=case_id)
+def _with_history(case):
+    """The case again with its allocations and chronology, for the response. Not logged again:
+    the request that read or changed it has logged the read."""
     return (
         type(case)
         .objects.select_related(*CASE_RELATIONS)
         .prefetch_related("allocations__worker", "allocations__allocated_by", "events__by")
         .get(pk=case.pk)
     )
+
+
+def _case_detail(request, case_id):
+    return _with_history(case_get_for_user(request=request, case_id=case_id))
 
 
 class CaseDetailApi(APIView):
@@ -146,7 +151,7 @@ class _CaseAction(APIView):
             case = self.act(request=request, case=case, data=payload.validated_data)
         except CaseError as error:
             return _refused(error)
-        return Response(CaseDetailSerializer(_case_detail(request, case.pk)).data)
+        return Response(CaseDetailSerializer(_with_history(case)).data)
 
 
 class CaseIntakeApi(_CaseAction):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts import rules
 from audit.access import record_get_for_user
 from audit.services import access_log_record_list
+from cases.selectors import cases_sent_back
 from referrals.forms import AuthoriseForm, QueueFilterForm
 from referrals.selectors import authorisation_queue, front_door_queue
 from referrals.services import (
@@ -33,7 +34,14 @@ def queue(request):
     return render(
         request,
         "referrals/queue.html",
-        {"form": form, "rows": page.object_list, "page": page, "now": timezone.now()},
+        {
+            "form": form,
+            "rows": page.object_list,
+            "page": page,
+            "now": timezone.now(),
+            # Cases the teams sent back wait for Family Connect too (docs/cases.md).
+            "sent_back": cases_sent_back(user=request.user).paginator.count,
+        },
     )
 
 

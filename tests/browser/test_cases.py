@@ -239,3 +239,39 @@ def test_a_worker_records_their_registration(browser, live_server, rugby_fhlp):
     expect(page.get_by_role("alert", name="Success")).to_contain_text("Saved your registration")
     assert_accessible(page, "registration")
     page.context.close()
+
+
+def test_a_worker_in_two_teams_picks_a_team_and_a_manager_filters_by_worker(
+    browser,
+    live_server,
+    refer,  # noqa: F811
+    rugby_family,  # noqa: F811
+    team_manager,
+    rugby_fhlp,
+):
+    from cases.services import case_accept, case_allocate
+    from locality.models import Team, TeamMembership
+
+    TeamMembership.objects.create(
+        user=rugby_fhlp, team=Team.objects.get(slug="fast-east"), start_date=timezone.localdate()
+    )
+    case = Case.objects.get(opened_by=refer(rugby_family["child"], mother=rugby_family["mother"]))
+
+    worker = _as(browser, live_server, rugby_fhlp)
+    worker.get_by_role("link", name="Team cases").click()
+    expect(worker.locator("main")).to_contain_text("FAST East")
+    assert_accessible(worker, "team list")
+    worker.get_by_role("link", name="Rugby Family Help team").click()
+    worker.get_by_role("link", name="Mia Dawson").click()
+    expect(worker.get_by_test_id("case-status")).to_contain_text("New: waiting to be accepted")
+    assert_accessible(worker, "case page, incoming")
+
+    case_accept(case=case, manager=team_manager)
+    case_allocate(case=case, worker=rugby_fhlp, manager=team_manager)
+    manager = _as(browser, live_server, team_manager)
+    manager.goto(f"{live_server.url}/cases/teams/family-help-rugby/")
+    manager.get_by_test_id("worker-loads").get_by_role("link", name="Rhiannon Evans").click()
+    expect(manager.get_by_test_id("caseload")).to_contain_text("Allocated to Rhiannon Evans: 1")
+    assert_accessible(manager, "team caseload for one worker")
+    for page in (worker, manager):
+        page.context.close()

@@ -120,3 +120,18 @@ def test_the_schema_documents_the_cases_api(client_for):
     schema = client_for("administrator").get(reverse("api-schema"), {"format": "json"}).json()
 
     assert {"/api/v1/cases/", "/api/v1/cases/{case_id}/allocate/"} <= set(schema["paths"])
+
+
+def test_a_change_through_the_api_logs_the_child_once(rugby_case, client_for):
+    before = AccessLog.objects.count()
+
+    client_for("team_manager").post(
+        reverse("cases-api:case-intake", args=[rugby_case.pk]),
+        {"decision": "ACCEPT"},
+        content_type="application/json",
+    )
+
+    rows = list(AccessLog.objects.order_by("id")[before:])
+    assert [(str(r.person_id), r.reason) for r in rows] == [
+        (str(rugby_case.child_id), "intake decision")
+    ]

@@ -84,6 +84,8 @@ def test_a_sent_back_case_shows_in_family_connect_s_queue_and_can_be_routed_on(
     practitioner = client_for("practitioner")
     queue = practitioner.get(reverse("cases:sent-back"))
     assert "Family live in Warwick now" in _text(queue)
+    front_door_queue = _text(practitioner.get(reverse("referrals:queue")))
+    assert "1 case sent back by a team</a> also waits for Family Connect" in front_door_queue
     # A practitioner reads it; only a manager decides.
     assert practitioner.post(
         reverse("cases:sent-back-detail", args=[rugby_case.pk]), {"decision": "SETTLE"}
