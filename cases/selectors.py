@@ -390,6 +390,28 @@ def re_referrals_for_children(*, child_ids, on: date) -> dict:
     return result
 
 
+def known_to_teams(*, child_ids, on: date) -> dict:
+    """For the consultation's children step, in one query: each child's open cases, and the
+    earlier referral that makes a new one a re-referral (docs/cases.md)."""
+    since = on - relativedelta(months=RE_REFERRAL_MONTHS)
+    result = {pk: {"open": [], "re_referral": None} for pk in child_ids}
+    for case in (
+        Case.objects.filter(child_id__in=list(child_ids))
+        .filter(
+            Q(status__in=OPEN_STATUSES)
+            | Q(opened_by__isnull=False, referral_date__gte=since, referral_date__lte=on)
+        )
+        .select_related("team", "allocated_to")
+        .order_by("referral_date", "opened_at")
+    ):
+        known = result[case.child_id]
+        if case.status in OPEN_STATUSES:
+            known["open"].append(case)
+        if case.opened_by_id and since <= case.referral_date <= on:
+            known["re_referral"] = case  # the latest wins
+    return result
+
+
 def cases_sent_back(*, user, page_number=None, per_page=CASELOAD_PAGE_SIZE) -> Page:
     """Cases a team sent back, waiting for Family Connect: seen by front-door staff."""
     if not rules.can_see_sent_back_cases(user):
@@ -414,6 +436,7 @@ __all__ = [
     "WorkerLoad",
     "case_chain",
     "case_get_for_user",
+    "known_to_teams",
     "case_timeline",
     "cases_sent_back",
     "cases_visible_to",

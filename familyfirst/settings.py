@@ -243,6 +243,9 @@ SPECTACULAR_SETTINGS = {
         "ConsultationStatusEnum": "referrals.models.ConsultationStatus",
         "ConsultationPurposeEnum": "referrals.models.CallPurpose",
         "CaseStatusEnum": "cases.models.CaseStatus",
+        "CaseLevelEnum": "cases.models.CaseLevel",
+        "CaseTransferReasonEnum": "cases.models.TransferReason",
+        "CaseClosureReasonEnum": "cases.models.ClosureReason",
     },
 }
 

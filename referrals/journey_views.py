@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import rules
 from audit.services import access_log_record_list
-from cases.selectors import open_cases_for_children, re_referrals_for_children
+from cases.selectors import known_to_teams
 from consent.selectors import consent_panels_for
 from familyfirst.redirects import next_url_or
 from letters.selectors import letters_for_consultation
@@ -299,17 +299,16 @@ def step_children(request, consultation_id):
 
     links = consultation_links(consultation=consultation)
     by_child = households_of(user=request.user, people=[link.child for link in links])
-    child_ids = [link.child_id for link in links]
-    open_cases = open_cases_for_children(child_ids=child_ids)
-    re_referrals = re_referrals_for_children(
-        child_ids=child_ids, on=timezone.localdate(consultation.received_at)
+    known = known_to_teams(
+        child_ids=[link.child_id for link in links],
+        on=timezone.localdate(consultation.received_at),
     )
     households = [
         {
             "link": link,
             **by_child[link.child_id],
-            "open_cases": open_cases.get(link.child_id, []),
-            "re_referral": re_referrals.get(link.child_id),
+            "open_cases": known[link.child_id]["open"],
+            "re_referral": known[link.child_id]["re_referral"],
         }
         for link in links
     ]
