@@ -218,12 +218,27 @@ def case_view(request, case_id):
     )
 
 
+FORM_HEADINGS = {
+    "cases/intake.html": "Accept or send back",
+    "cases/allocate.html": "Allocate the case",
+    "cases/note_add.html": "Record a contact or note",
+    "cases/task_add.html": "Add a task",
+    "cases/transfer.html": "Transfer the case",
+    "cases/close.html": "Close the case",
+}
+
+
 def _form_page(request, case, template, form, **context):
     return render(
         request,
         template,
-        {"case": case, "form": form, **_actions(request.user, case), **context},
-        status=200,
+        {
+            "case": case,
+            "form": form,
+            "heading": FORM_HEADINGS[template],
+            **_actions(request.user, case),
+            **context,
+        },
     )
 
 
