@@ -21,7 +21,22 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 class AppendOnlyModel(models.Model):
     """A record written once and never changed or removed through the application: logs that
-    auditors rely on (who saw a record, what was shared with whom)."""
+    auditors rely on (who saw a record, what was shared with whom).
+
+    On PostgreSQL each row is also on a hash chain (audit/chain.py): a trigger fills in the three
+    chain fields as the row is inserted, over the values of the model's HASHED_FIELDS, and
+    `manage.py audit_verify` names the first row changed or removed since. Adding a field to a
+    chained model means adding it to HASHED_FIELDS and a migration re-running
+    audit.triggers.hash_chain with the longer list.
+    """
+
+    HASHED_FIELDS: tuple[str, ...] = ()
+
+    chain_seq = models.BigIntegerField(
+        null=True, unique=True, editable=False, help_text="The row's place in the hash chain"
+    )
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -52,6 +67,21 @@ class AccessLog(AppendOnlyModel):
     also refuses UPDATE and DELETE from any client.
     """
 
+    HASHED_FIELDS = (
+        "id",
+        "at",
+        "user",
+        "role",
+        "team_slugs",
+        "action",
+        "record_type",
+        "record_id",
+        "person_id",
+        "view_name",
+        "request_id",
+        "reason",
+    )
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -74,3 +104,18 @@ class AccessLog(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.user_id} {self.action} {self.record_type} {self.record_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ChainHead(models.Model):
+    """The newest row of each log table's hash chain, moved only by the chain trigger (which runs
+    as the tables' owner). Lets audit_verify see rows cut from the end of a chain."""
+
+    chain = models.CharField(max_length=63, primary_key=True, help_text="The log table")
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "hash-chain head"
+
+    def __str__(self):
+        return f"{self.chain} at row {self.seq}"
