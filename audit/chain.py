@@ -3,7 +3,7 @@
 Each row of a chained log carries its place in the chain (`chain_seq`), the hash of the row
 before it (`prev_hash`) and its own hash (`row_hash`): SHA-256 over the previous hash and the
 row's values. A PostgreSQL trigger (audit/triggers.py `hash_chain`) fills them in as the row is
-inserted, holding the chain's head row in `audit_chainhead` FOR UPDATE so two concurrent inserts
+inserted, holding a lock for the table until its transaction ends, so two concurrent inserts
 queue rather than fork the chain. This module is the other half: the same encoding in Python, so
 `manage.py audit_verify` recomputes every hash without trusting anything the database computed.
 
@@ -56,8 +56,8 @@ def hashed_columns(model) -> list[str]:
 class ChainReport:
     table: str
     rows: int = 0
-    head_seq: int = 0
-    head_hash: str = GENESIS
+    last_seq: int = 0  # the newest row verified, to record outside the database as an anchor
+    last_hash: str = GENESIS
     broken_row: str = ""  # the id of the first row that does not verify
     broken_seq: int | None = None
     problem: str = ""
@@ -67,11 +67,13 @@ class ChainReport:
         return not self.problem
 
 
-def chain_verify(model, *, chunk_size: int = 5000) -> ChainReport:
+def chain_verify(model, *, anchor: tuple[int, str] | None = None, chunk_size=5000) -> ChainReport:
     """Walk one chained table in chain order and report the first row that breaks the chain: a
     changed row (its hash no longer matches its values), a removed one (a gap in the sequence or
-    a row whose previous hash is not the row before it), a row written around the trigger (no
-    place in the chain), or rows cut from the end (the chain head is further on than the table).
+    a row whose previous hash is not the row before it), or a row written around the trigger (no
+    place in the chain). `anchor` is a (row, hash) pair recorded from an earlier run outside the
+    database: the chain must still reach that row with that hash, which also shows rows cut from
+    the end, or a chain rebuilt from scratch by someone able to recompute every hash.
 
     Reads one snapshot (REPEATABLE READ), so rows inserted meanwhile neither break nor extend it.
     """
@@ -80,43 +82,42 @@ def chain_verify(model, *, chunk_size: int = 5000) -> ChainReport:
     report = ChainReport(table=table)
     select = ", ".join(connection.ops.quote_name(column) for column in ["id", *columns])
     outermost = not connection.in_atomic_block
+    expected_seq, prev = 1, GENESIS
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            if outermost:  # inside a caller's transaction its snapshot rules
+        if outermost:  # inside a caller's transaction its snapshot rules
+            with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            cursor.execute("SELECT seq, hash FROM audit_chainhead WHERE chain = %s", [table])
-            head = cursor.fetchone()
-        head_seq, head_hash = head if head else (0, GENESIS)
-        expected_seq, prev = 1, GENESIS
-        with connection.chunked_cursor() as cursor:
-            cursor.itersize = chunk_size
-            cursor.execute(
-                f"SELECT chain_seq, prev_hash, row_hash, {select} FROM {table} "  # noqa: S608 - names from the model
-                "ORDER BY chain_seq NULLS FIRST"
-            )
-            for seq, stored_prev, stored_hash, row_id, *values in cursor:
-                problem = None
-                if seq is None:
-                    problem = "has no place in the chain: it was written with the chain trigger off"
-                elif seq != expected_seq:
-                    problem = (
-                        f"follows a gap: rows {expected_seq} to {seq - 1} of the chain are missing"
-                    )
-                elif stored_prev != prev:
-                    problem = "does not follow the row before it (its previous hash differs)"
-                elif row_hash(prev, columns, values) != stored_hash:
-                    problem = "was changed after it was written (its hash no longer matches)"
-                if problem:
-                    report.broken_row, report.broken_seq = str(row_id), seq
-                    report.problem = problem
-                    break
-                report.rows += 1
-                expected_seq, prev = seq + 1, stored_hash
-    report.head_seq, report.head_hash = head_seq, head_hash
-    if not report.problem and (expected_seq - 1, prev) != (head_seq, head_hash):
-        report.broken_seq = expected_seq
+        cursor = connection.chunked_cursor()
+        cursor.itersize = chunk_size
+        cursor.execute(
+            f"SELECT chain_seq, prev_hash, row_hash, {select} FROM {table} "  # noqa: S608 - names from the model
+            "ORDER BY chain_seq NULLS FIRST"
+        )
+        for seq, stored_prev, stored_hash, row_id, *values in cursor:
+            problem = None
+            if seq is None:
+                problem = "has no place in the chain: it was written with the chain trigger off"
+            elif seq != expected_seq:
+                problem = (
+                    f"follows a gap: rows {expected_seq} to {seq - 1} of the chain are missing"
+                )
+            elif stored_prev != prev:
+                problem = "does not follow the row before it (its previous hash differs)"
+            elif row_hash(prev, columns, values) != stored_hash:
+                problem = "was changed after it was written (its hash no longer matches)"
+            elif anchor and seq == anchor[0] and stored_hash != anchor[1]:
+                problem = "differs from the anchor recorded for it: the chain was rewritten"
+            if problem:
+                report.broken_row, report.broken_seq, report.problem = str(row_id), seq, problem
+                break
+            report.rows += 1
+            expected_seq, prev = seq + 1, stored_hash
+        cursor.close()
+    report.last_seq, report.last_hash = expected_seq - 1, prev
+    if not report.problem and anchor and report.last_seq < anchor[0]:
+        report.broken_seq = report.last_seq + 1
         report.problem = (
-            f"ends at row {expected_seq - 1} of the chain but its head is row {head_seq}: "
+            f"ends at row {report.last_seq} of the chain, before the anchor at row {anchor[0]}: "
             "the last rows were removed"
         )
     return report

@@ -104,18 +104,3 @@ class AccessLog(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.user_id} {self.action} {self.record_type} {self.record_id} at {self.at:%Y-%m-%d %H:%M}"
-
-
-class ChainHead(models.Model):
-    """The newest row of each log table's hash chain, moved only by the chain trigger (which runs
-    as the tables' owner). Lets audit_verify see rows cut from the end of a chain."""
-
-    chain = models.CharField(max_length=63, primary_key=True, help_text="The log table")
-    seq = models.BigIntegerField()
-    hash = models.CharField(max_length=64, blank=True)
-
-    class Meta:
-        verbose_name = "hash-chain head"
-
-    def __str__(self):
-        return f"{self.chain} at row {self.seq}"

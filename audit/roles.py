@@ -3,16 +3,13 @@ SELECT (docs/adr/0004-a-log-nobody-can-rewrite.md).
 
 Migrations run as the tables' owner. The app connects as a second role that owns nothing, so it
 cannot TRUNCATE a log, lift its triggers (ALTER TABLE ... DISABLE TRIGGER needs the owner) or
-UPDATE or DELETE its rows; nor may it touch the hash chain's head, which only the chain trigger
-(running as the owner) moves. `manage.py db_app_role` applies this after every `migrate`.
+UPDATE or DELETE its rows, nor replace the function that chains them. `manage.py db_app_role` applies this after every `migrate`.
 """
 
 from django.db import connection
 from psycopg2 import sql
 
 from audit.chain import chained_models
-
-CHAIN_HEAD_TABLE = "audit_chainhead"
 
 
 def log_tables() -> list[str]:
@@ -38,7 +35,7 @@ def app_role_ensure(*, role: str, password: str) -> bool:
 
 def app_role_grant(*, role: str) -> None:
     """Grant the app's role what it needs on every table and sequence, then take back all but
-    INSERT and SELECT on the log tables and all but SELECT on the chain head."""
+    INSERT and SELECT on the log tables."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_database(), current_schema()")
         database, schema = cursor.fetchone()
@@ -65,9 +62,5 @@ def app_role_grant(*, role: str) -> None:
                 sql.SQL("REVOKE ALL ON {} FROM {}").format(sql.Identifier(table), ident),
                 sql.SQL("GRANT SELECT, INSERT ON {} TO {}").format(sql.Identifier(table), ident),
             ]
-        statements += [
-            sql.SQL("REVOKE ALL ON {} FROM {}").format(sql.Identifier(CHAIN_HEAD_TABLE), ident),
-            sql.SQL("GRANT SELECT ON {} TO {}").format(sql.Identifier(CHAIN_HEAD_TABLE), ident),
-        ]
         for statement in statements:
             cursor.execute(statement.as_string(cursor.cursor))

@@ -57,12 +57,13 @@ def hash_chain(
     frozen in the migration; kind is "timestamp", "date", "boolean" or "text". `written_at` is the
     column giving the order in which rows already in the table are chained.
 
-    The function runs as its owner (SECURITY DEFINER), so the app's role, which may not change
-    the chain head, still moves it by inserting. The head row is held FOR UPDATE until the
-    inserting transaction ends: concurrent inserts queue, none can fork the chain, and a rolled-
-    back insert takes its head move with it. Rows already in the table are chained in order of
-    writing, oldest first. Run again with more columns to extend the hash (old rows stay valid
-    while the new columns are empty in them).
+    The trigger takes a transaction-scoped advisory lock for the table, then reads the newest
+    chained row through the unique index on chain_seq. The lock is held until the inserting
+    transaction ends, so concurrent inserts queue and none can fork the chain (a transaction at
+    REPEATABLE READ that cannot see the newer row fails on the unique index instead); a rolled-
+    back insert leaves no hole. Rows already in the table are chained in order of writing,
+    oldest first. Run again with more columns to extend the hash (old rows stay valid while the
+    new columns are empty in them).
     """
     function = f"{table}_chain"
     lines = "\n".join(
@@ -76,28 +77,20 @@ def hash_chain(
             return
         schema_editor.execute(
             f"""
-CREATE OR REPLACE FUNCTION {function}() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, {_schema(schema_editor)} AS $$
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    head_seq bigint;
-    head_hash text;
+    last_seq bigint;
+    last_hash text;
     body text := '';
     v text;
 BEGIN
-    SELECT seq, hash INTO head_seq, head_hash FROM audit_chainhead WHERE chain = TG_TABLE_NAME
-        FOR UPDATE;
-    IF NOT FOUND THEN
-        INSERT INTO audit_chainhead (chain, seq, hash) VALUES (TG_TABLE_NAME, 0, '')
-            ON CONFLICT DO NOTHING;
-        SELECT seq, hash INTO head_seq, head_hash FROM audit_chainhead
-            WHERE chain = TG_TABLE_NAME FOR UPDATE;
-    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('family-connect hash chain'), hashtext(TG_TABLE_NAME));
+    SELECT chain_seq, row_hash INTO last_seq, last_hash FROM {table}
+        WHERE chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1;
 {lines}
-    NEW.chain_seq := head_seq + 1;
-    NEW.prev_hash := head_hash;
-    NEW.row_hash := encode(sha256(convert_to(head_hash || body, 'UTF8')), 'hex');
-    UPDATE audit_chainhead SET seq = NEW.chain_seq, hash = NEW.row_hash
-        WHERE chain = TG_TABLE_NAME;
+    NEW.chain_seq := coalesce(last_seq, 0) + 1;
+    NEW.prev_hash := coalesce(last_hash, '');
+    NEW.row_hash := encode(sha256(convert_to(NEW.prev_hash || body, 'UTF8')), 'hex');
     RETURN NEW;
 END;
 $$;
@@ -117,12 +110,6 @@ CREATE TRIGGER {function} BEFORE INSERT ON {table}
     return migrations.RunPython(forward, backward)
 
 
-def _schema(schema_editor) -> str:
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SELECT current_schema()")
-        return cursor.fetchone()[0]
-
-
 def _chain_existing_rows(
     schema_editor, table: str, columns: list[tuple[str, str]], written_at: str
 ) -> None:
@@ -135,7 +122,10 @@ def _chain_existing_rows(
         cursor.execute(f"SELECT count(*) FROM {table} WHERE chain_seq IS NULL")  # noqa: S608
         if not cursor.fetchone()[0]:
             return
-        cursor.execute("SELECT seq, hash FROM audit_chainhead WHERE chain = %s FOR UPDATE", [table])
+        cursor.execute(
+            f"SELECT chain_seq, row_hash FROM {table} WHERE chain_seq IS NOT NULL "  # noqa: S608
+            "ORDER BY chain_seq DESC LIMIT 1"
+        )
         seq, prev = cursor.fetchone() or (0, GENESIS)
         quoted = ", ".join(f'"{name}"' for name in names)
         cursor.execute(
@@ -152,8 +142,3 @@ def _chain_existing_rows(
             )
             prev = digest
         cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {table}_append_only")
-        cursor.execute(
-            "INSERT INTO audit_chainhead (chain, seq, hash) VALUES (%s, %s, %s) "
-            "ON CONFLICT (chain) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash",
-            [table, seq, prev],
-        )

@@ -81,10 +81,8 @@ REFUSED_ON_LOGS = [
     "DROP TABLE {table}",
 ]
 REFUSED_ON_CHAIN = [
-    "UPDATE audit_chainhead SET seq = 0",
-    "DELETE FROM audit_chainhead",
-    "INSERT INTO audit_chainhead (chain, seq, hash) VALUES ('x', 0, '')",
-    "TRUNCATE audit_chainhead",
+    "DROP TRIGGER audit_accesslog_chain ON audit_accesslog",
+    "DROP TRIGGER consent_sharingrecord_append_only ON consent_sharingrecord",
     "CREATE OR REPLACE FUNCTION audit_accesslog_chain() RETURNS trigger "
     "LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END; $$",
 ]

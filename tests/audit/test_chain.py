@@ -3,13 +3,14 @@ tampering is done as the tables' owner (the test connection), the one role able 
 append-only trigger: the chain is what still shows it."""
 
 import threading
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from audit.chain import chain_verify
-from audit.models import AccessAction, AccessLog, ChainHead
+from audit.chain import chain_verify, hashed_columns, row_hash
+from audit.models import AccessAction, AccessLog
 from consent.models import LawfulBasis, SharingDecision, SharingRecord
 
 pytestmark = pytest.mark.skipif(
@@ -42,13 +43,11 @@ def _as_owner(table, sql, params=()):
         cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
-def _verify():
-    """audit_verify's output and whether it failed."""
-    from io import StringIO
-
+def _verify(*args):
+    """audit_verify's output and whether it passed."""
     out, err = StringIO(), StringIO()
     try:
-        call_command("audit_verify", stdout=out, stderr=err)
+        call_command("audit_verify", *args, stdout=out, stderr=err)
     except CommandError:
         return out.getvalue(), err.getvalue(), False
     return out.getvalue(), err.getvalue(), True
@@ -60,7 +59,6 @@ def test_each_row_carries_the_hash_of_the_row_before(five_rows):
     assert [row.chain_seq for row in rows] == [1, 2, 3, 4, 5]
     assert rows[0].prev_hash == ""
     assert [row.prev_hash for row in rows[1:]] == [row.row_hash for row in rows[:-1]]
-    assert ChainHead.objects.get(chain="audit_accesslog").hash == rows[-1].row_hash
 
 
 def test_an_untouched_log_verifies(five_rows):
@@ -108,13 +106,48 @@ def test_a_deleted_row_is_named_by_the_gap_it_leaves(five_rows):
     assert "rows 2 to 2 of the chain are missing" in report.problem
 
 
-def test_rows_cut_from_the_end_are_seen_against_the_chain_head(five_rows):
+def test_rows_cut_from_the_end_are_seen_against_an_anchor_kept_outside(five_rows):
+    out, err, ok = _verify()
+    anchor = out.split("anchor ")[1].split()[0]  # audit_accesslog:5:<hash>, as printed
     _as_owner("audit_accesslog", "DELETE FROM audit_accesslog WHERE chain_seq > 3")
 
-    out, err, ok = _verify()
+    out, err, ok = _verify("--anchor", anchor)
 
     assert not ok
-    assert "ends at row 3 of the chain but its head is row 5" in err
+    assert "ends at row 3 of the chain, before the anchor at row 5" in err
+
+
+def test_a_chain_rebuilt_with_fresh_hashes_differs_from_its_anchor(five_rows):
+    out, err, ok = _verify()
+    anchor = out.split("anchor ")[1].split()[0]
+    # The owner rewrites row 2 and recomputes every hash from there, as the trigger would.
+    _as_owner(
+        "audit_accesslog", "UPDATE audit_accesslog SET reason = 'rewritten' WHERE chain_seq = 2"
+    )
+    rows = list(AccessLog.objects.order_by("chain_seq"))
+    prev = rows[0].row_hash
+    for row in rows[1:]:
+        digest = row_hash(
+            prev,
+            hashed_columns(AccessLog),
+            [
+                getattr(row, f.attname)
+                for f in (AccessLog._meta.get_field(n) for n in AccessLog.HASHED_FIELDS)
+            ],
+        )
+        _as_owner(
+            "audit_accesslog",
+            "UPDATE audit_accesslog SET prev_hash = %s, row_hash = %s WHERE id = %s",
+            [prev, digest, row.pk],
+        )
+        prev = digest
+    assert chain_verify(AccessLog).intact  # a consistent forgery, without the anchor
+
+    out, err, ok = _verify("--anchor", anchor)
+
+    assert not ok
+    assert "BROKEN at row 5 of the chain" in err
+    assert "differs from the anchor recorded for it" in err
 
 
 def test_a_row_written_around_the_chain_trigger_is_named(five_rows, practitioner):
