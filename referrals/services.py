@@ -359,6 +359,9 @@ def consultation_child_authorise(
 
 @transaction.atomic
 def consultation_child_return(*, link: ConsultationChild, manager, note: str) -> ConsultationChild:
+    """A Family Connect manager sends an outcome waiting for authorisation back to the
+    practitioner. Only a waiting outcome: an authorised one has opened its case and sent its
+    letter, so it stays as it is."""
     link = (
         ConsultationChild.objects.select_for_update(of=("self",))
         .select_related("consultation")
@@ -366,6 +369,11 @@ def consultation_child_return(*, link: ConsultationChild, manager, note: str) ->
     )
     if not rules.can_authorise_consultations(manager):
         raise ConsultationError("Only a Family Connect manager can return a decision")
+    if link.authorisation != AuthorisationStatus.AWAITING:
+        raise ConsultationError(
+            f"This outcome is not waiting for authorisation ({link.get_authorisation_display().lower()}), "
+            "so it cannot be returned"
+        )
     if not note.strip():
         raise ConsultationError("Say what needs to change", field="note")
     link.authorisation, link.manager_note = AuthorisationStatus.RETURNED, note.strip()
