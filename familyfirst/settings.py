@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "referrals",
     "pathway",
     "letters",
+    "idempotency",
 ]
 
 MIDDLEWARE = [

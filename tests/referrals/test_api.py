@@ -525,7 +525,8 @@ def test_the_consultations_api_is_in_the_schema(client_for):
     assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "/ConsultationCreate"
     )
-    assert set(create["responses"]) == {"201", "400"}
+    assert set(create["responses"]) == {"201", "400", "422"}
+    assert {"in": "header", "name": "Idempotency-Key"}.items() <= create["parameters"][0].items()
     assert "get" in schema["paths"]["/api/v1/consultations/{consultation_id}/"]
     assert "post" in schema["paths"]["/api/v1/consultations/{consultation_id}/authorise/"]
     assert "suggested_team" in schema["components"]["schemas"]["ConsultationChild"]["properties"]
