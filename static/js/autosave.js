@@ -101,20 +101,6 @@
       'Your other answers were saved' + (savedAt ? ' at ' + savedAt : '') + '.';
   }
 
-  function warn(heading, text) {
-    alertBox.innerHTML = '';
-    var title = document.createElement('h2');
-    title.className = 'govuk-heading-s';
-    title.textContent = heading;
-    var body = document.createElement('p');
-    body.className = 'govuk-body';
-    body.textContent = text;
-    alertBox.appendChild(title);
-    alertBox.appendChild(body);
-    alertBox.hidden = false;
-    alertBox.classList.add('app-autosave-alert--shown');
-  }
-
   function unwarn() {
     if (stopped) { return; }
     alertBox.hidden = true;
@@ -123,8 +109,8 @@
     warnedLeaving = false;
   }
 
-  function halt(heading, text, buttonLabel) {
-    stopped = true;
+  // The alert under the form: a warning (autosave goes on) or, with halt, a stop.
+  function warn(heading, text, buttonLabel) {
     alertBox.innerHTML = '';
     var title = document.createElement('h2');
     title.className = 'govuk-heading-s';
@@ -143,6 +129,11 @@
     }
     alertBox.hidden = false;
     alertBox.classList.add('app-autosave-alert--shown');
+  }
+
+  function halt(heading, text, buttonLabel) {
+    stopped = true;
+    warn(heading, text, buttonLabel);
   }
 
   function save() {

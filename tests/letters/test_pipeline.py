@@ -90,10 +90,7 @@ def test_the_attachment_setting_attaches_the_pdf_instead_of_a_link(decide, smtp,
     assert "application/pdf" in received["raw"] and "/letters/download/" not in received["raw"]
 
 
-def test_an_email_the_last_worker_had_submitted_is_never_sent_again(
-    decide, smtp, fc_manager, django_capture_on_commit_callbacks
-):
-    letter = decide(Outcome.ADVICE).letters.get()
+def _left_submitted_by_a_dead_worker(letter) -> None:
     Letter.objects.filter(pk=letter.pk).update(
         status=LetterStatus.SENDING, lease_until=timezone.now() - timedelta(seconds=1)
     )
@@ -105,6 +102,13 @@ def test_an_email_the_last_worker_had_submitted_is_never_sent_again(
     Letter.objects.filter(pk=letter.pk).update(
         pdf=rendered.pdf, pdf_sha256=rendered.sha256, rendered_at=timezone.now()
     )
+
+
+def test_an_email_the_last_worker_had_submitted_is_never_sent_again(
+    decide, smtp, fc_manager, django_capture_on_commit_callbacks
+):
+    letter = decide(Outcome.ADVICE).letters.get()
+    _left_submitted_by_a_dead_worker(letter)
 
     with django_capture_on_commit_callbacks(execute=True):
         letter_job_work(letter_id=letter.pk)
@@ -118,16 +122,7 @@ def test_an_unconfirmed_email_is_shown_on_the_letter_and_the_managers_are_told_o
     decide, smtp, fc_manager, client_for, django_capture_on_commit_callbacks
 ):
     letter = decide(Outcome.ADVICE).letters.get()
-    Letter.objects.filter(pk=letter.pk).update(
-        status=LetterStatus.SENDING, lease_until=timezone.now() - timedelta(seconds=1)
-    )
-    letter.emails.update(status=EmailStatus.SUBMITTED)
-    from letters.pdf import letter_render
-
-    rendered = letter_render(letter=letter)
-    Letter.objects.filter(pk=letter.pk).update(
-        pdf=rendered.pdf, pdf_sha256=rendered.sha256, rendered_at=timezone.now()
-    )
+    _left_submitted_by_a_dead_worker(letter)
 
     with django_capture_on_commit_callbacks(execute=True):
         letter_job_work(letter_id=letter.pk)
