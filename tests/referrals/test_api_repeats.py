@@ -1,12 +1,15 @@
 """A consultation sent twice makes one consultation: an `Idempotency-Key` repeat returns the first
 result, and a new child who looks like someone already recorded is not added again unasked."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from audit.models import AccessLog
+from conftest import verified_client
 from consent.models import ConsentRecord
 from letters.models import Letter
 from people.models import Person
@@ -135,3 +138,29 @@ def test_the_people_and_consent_creates_take_a_key_too(client_for, rugby_family)
     assert first.status_code == 201, first.json()
     assert (repeat.status_code, repeat.json()["id"]) == (201, first.json()["id"])
     assert ConsentRecord.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_repeats_arriving_together_make_one_consultation(make_persona, reference_data):
+    user = make_persona("practitioner")
+    clients = [verified_client(user), verified_client(user)]
+    body = _body(_new_child())
+    start = threading.Barrier(len(clients))
+    responses = [None] * len(clients)
+
+    def send(number):
+        start.wait()
+        try:
+            responses[number] = _post(clients[number], body, key="sent-twice-at-once")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [r.status_code for r in responses] == [201, 201]
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert _made() == (1, 1, 1, 1)
