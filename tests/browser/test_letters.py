@@ -64,6 +64,13 @@ def test_the_letter_status_page_shows_each_state_and_resends(
     expect(page.get_by_test_id("letter-status")).to_have_text("Sent")
     assert_accessible(page, "letters page, sent")
 
+    # Sent, but the mail server's receipt was never read (a worker died at the end of the data).
+    LetterEmail.objects.filter(letter__consultation=sent).update(receipt_confirmed=False)
+    page.reload()
+    expect(page.get_by_test_id("email-unconfirmed")).to_contain_text("may not have arrived")
+    assert_accessible(page, "letters page, sent without a confirmed receipt")
+    LetterEmail.objects.filter(letter__consultation=sent).update(receipt_confirmed=True)
+
     page.get_by_role("button", name=re.compile("^Resend")).click()
 
     expect(page.get_by_role("alert", name="Success")).to_contain_text("will be sent again")
