@@ -58,6 +58,7 @@ test: install ## Run the whole test suite (PostgreSQL and Redis when DATABASE_UR
 # Benchmarks run on PostgreSQL in their own database (emptied and reseeded), never the app's.
 BENCH_ENV := $(TEST_ENV) DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fc_bench}
 BENCH_PEOPLE ?= 50000
+BENCH_AUDIT_ROWS ?= 1000000
 
 .PHONY: bench
 bench: install ## Run the benchmarks on PostgreSQL and write the figures to bench/results/*.json
@@ -65,6 +66,7 @@ bench: install ## Run the benchmarks on PostgreSQL and write the figures to benc
 	$(BENCH_ENV) $(PY) bench/people_search.py
 	$(BENCH_ENV) $(PY) bench/locality_postcodes.py
 	$(BENCH_ENV) $(PY) bench/referrals_queue.py
+	$(BENCH_ENV) $(PY) bench/audit_verify.py --rows $(BENCH_AUDIT_ROWS)
 	$(BENCH_ENV) $(PY) -m pytest bench/letters_delivery.py -q -s -p no:randomly
 
 # The issue's full chaos run for feedback letters (CI runs a small one inside make test).

@@ -21,7 +21,22 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 class AppendOnlyModel(models.Model):
     """A record written once and never changed or removed through the application: logs that
-    auditors rely on (who saw a record, what was shared with whom)."""
+    auditors rely on (who saw a record, what was shared with whom).
+
+    On PostgreSQL each row is also on a hash chain (audit/chain.py): a trigger fills in the three
+    chain fields as the row is inserted, over the values of the model's HASHED_FIELDS, and
+    `manage.py audit_verify` names the first row changed or removed since. Adding a field to a
+    chained model means adding it to HASHED_FIELDS and a migration re-running
+    audit.triggers.hash_chain with the longer list.
+    """
+
+    HASHED_FIELDS: tuple[str, ...] = ()
+
+    chain_seq = models.BigIntegerField(
+        null=True, unique=True, editable=False, help_text="The row's place in the hash chain"
+    )
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -51,6 +66,21 @@ class AccessLog(AppendOnlyModel):
     elsewhere can never rewrite or remove the history of who saw what. On PostgreSQL a trigger
     also refuses UPDATE and DELETE from any client.
     """
+
+    HASHED_FIELDS = (
+        "id",
+        "at",
+        "user",
+        "role",
+        "team_slugs",
+        "action",
+        "record_type",
+        "record_id",
+        "person_id",
+        "view_name",
+        "request_id",
+        "reason",
+    )
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -18,6 +18,7 @@ from consent.models import (
 )
 from consent.selectors import consent_check, consent_exceptions_for_child, consent_records_for_child
 from consent.services import ConsentRuleError, consent_exception_record, consent_record_answer
+from idempotency.services import idempotent
 from people.models import Person
 from people.selectors import people_visible_to
 
@@ -30,6 +31,22 @@ def _child_for(request, child_id):
         record_type="person",
         person_id_of=lambda person: person.pk,
     )
+
+
+def _replay(model, serializer):
+    """Answer a repeated create (Idempotency-Key) with the record the first one made, read again
+    through the child's access check, which logs it."""
+
+    def replay(view, request, record_id):
+        record = model.objects.get(pk=record_id)
+        _child_for(request, record.child_id)
+        return Response(serializer(record).data)
+
+    return replay
+
+
+def _created_id(response):
+    return str(response.data["id"])
 
 
 def _raise_rule(error: ConsentRuleError):
@@ -128,6 +145,7 @@ class ConsentRecordListCreate(APIView):
         )
 
     @extend_schema(request=ConsentRecordCreateSerializer, responses={201: ConsentRecordSerializer})
+    @idempotent(record_id=_created_id, replay=_replay(ConsentRecord, ConsentRecordSerializer))
     def post(self, request):
         if not rules.can_record_consent(request.user):
             raise PermissionDenied
@@ -166,6 +184,7 @@ class ConsentExceptionListCreate(APIView):
     @extend_schema(
         request=ConsentExceptionCreateSerializer, responses={201: ConsentExceptionSerializer}
     )
+    @idempotent(record_id=_created_id, replay=_replay(ConsentException, ConsentExceptionSerializer))
     def post(self, request):
         if not rules.can_record_consent(request.user):
             raise PermissionDenied

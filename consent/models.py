@@ -225,6 +225,23 @@ class SharingRecord(AppendOnlyModel):
     """What was shared (or deliberately withheld), with whom, why and on which lawful basis.
     Every letter or export that leaves the system writes one; nothing changes it afterwards."""
 
+    HASHED_FIELDS = (
+        "id",
+        "decided_at",
+        "person_id",
+        "what",
+        "agency",
+        "recipient",
+        "purpose",
+        "lawful_basis",
+        "special_category_condition",
+        "decision",
+        "reason",
+        "decided_by",
+        "source_type",
+        "source_id",
+    )
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # The child's id as a value, not a foreign key, like the access log: merging two records
     # must never rewrite what was shared about whom.

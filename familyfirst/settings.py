@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cases",
     "pathway",
     "letters",
+    "idempotency",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,10 @@ else:
             "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "family-connect.sqlite3")),
         }
     }
+# The app's own connection when this process runs as the tables' owner (the migrate job): the
+# role `manage.py db_app_role` creates and grants, with only INSERT and SELECT on the logs.
+_app_url = env_str("DATABASE_APP_URL")
+DATABASE_APP = database_from_url(_app_url) if _app_url else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

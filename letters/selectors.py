@@ -1,7 +1,7 @@
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from letters.models import LetterEmail
+from letters.models import EmailStatus, LetterEmail
 from letters.services import token_hash
 from referrals.selectors import consultations_visible_to
 
@@ -44,9 +44,29 @@ def link_is_expired(email, *, now=None) -> bool:
     return email.link_expires_at is None or email.link_expires_at <= now
 
 
+def newer_email_sent(email):
+    """The email that superseded this one's link, or None: a later email sent (accepted by the
+    mail server) for the same consultation, whether a resend of the same letter or a newer
+    version. Until a newer one has gone, the old link keeps working, so a referrer is never
+    left with no working link."""
+    letter = email.letter
+    return (
+        LetterEmail.objects.filter(
+            letter__consultation_id=letter.consultation_id, status=EmailStatus.SENT
+        )
+        .filter(
+            Q(letter__version__gt=letter.version)
+            | Q(letter_id=letter.pk, sequence__gt=email.sequence)
+        )
+        .order_by("-sent_at")
+        .first()
+    )
+
+
 __all__ = [
     "letter_email_for_token",
     "letters_for_consultation",
     "letters_visible_to",
     "link_is_expired",
+    "newer_email_sent",
 ]

@@ -303,8 +303,16 @@ def _email_message(letter: Letter, email: LetterEmail, token: str) -> EmailMessa
 
 
 def _record_sent(letter: Letter, email: LetterEmail, *, reply: str, confirmed: bool) -> None:
+    """Mark the email sent. Unconfirmed (the server's answer to the end of the message was never
+    read), the letter's page says so and the managers are told, once."""
     now = timezone.now()
     with transaction.atomic():
+        before = (
+            LetterEmail.objects.select_for_update()
+            .filter(pk=email.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
         updated = LetterEmail.objects.filter(
             pk=email.pk, status__in=[EmailStatus.SUBMITTED, EmailStatus.SENT]
         ).update(
@@ -315,6 +323,8 @@ def _record_sent(letter: Letter, email: LetterEmail, *, reply: str, confirmed: b
         )
         if not updated:
             return
+        if not confirmed and before == EmailStatus.SUBMITTED:
+            transaction.on_commit(lambda: _notify_managers_of_unconfirmed(email.pk))
         Letter.objects.filter(pk=letter.pk).exclude(status=LetterStatus.OPENED).update(
             status=LetterStatus.SENT
         )
@@ -379,8 +389,9 @@ def _backoff(failures: int) -> float:
     return settings.LETTER_RETRY_BASE_SECONDS * (4 ** (failures - 1))
 
 
-def _notify_managers_of_failure(letter_id) -> None:
-    letter = Letter.objects.select_related("consultation").defer("pdf").get(pk=letter_id)
+def _tell_managers(*, subject: str, message: str, about: str) -> None:
+    """Email the Family Connect managers; a failure here is logged, not raised (what they are
+    told about already shows on the letter in the app)."""
     managers = list(
         User.objects.filter(role=Role.FC_MANAGER, is_active=True)
         .exclude(email="")
@@ -390,19 +401,45 @@ def _notify_managers_of_failure(letter_id) -> None:
         return
     try:
         send_mail(
-            subject=f"Family Connect: letter for {letter.consultation.reference} failed",
-            message=(
-                f"The feedback letter (version {letter.version}) for consultation "
-                f"{letter.consultation.reference} could not be sent after "
-                f"{letter.failures} attempts.\n\nLast error: {letter.last_error}\n\n"
-                "Open the consultation's letters in Family Connect to resend it, or print and "
-                "post it."
-            ),
+            subject=subject,
+            message=message,
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=managers,
         )
-    except Exception:  # the letter's own status already shows the failure in the app
-        logger.exception("Could not tell the managers that letter %s failed", letter_id)
+    except Exception:
+        logger.exception("Could not tell the managers about %s", about)
+
+
+def _notify_managers_of_failure(letter_id) -> None:
+    letter = Letter.objects.select_related("consultation").defer("pdf").get(pk=letter_id)
+    _tell_managers(
+        subject=f"Family Connect: letter for {letter.consultation.reference} failed",
+        message=(
+            f"The feedback letter (version {letter.version}) for consultation "
+            f"{letter.consultation.reference} could not be sent after "
+            f"{letter.failures} attempts.\n\nLast error: {letter.last_error}\n\n"
+            "Open the consultation's letters in Family Connect to resend it, or print and "
+            "post it."
+        ),
+        about=f"letter {letter_id} failing",
+    )
+
+
+def _notify_managers_of_unconfirmed(email_id) -> None:
+    email = LetterEmail.objects.select_related("letter__consultation").get(pk=email_id)
+    reference = email.letter.consultation.reference
+    _tell_managers(
+        subject=f"Family Connect: letter for {reference} may not have arrived",
+        message=(
+            f"The email with the feedback letter (version {email.letter.version}) for "
+            f"consultation {reference} was handed to the mail server for {email.to_email}, but "
+            f"the server's answer was not recorded: {email.smtp_reply}\n\n"
+            "It is not sent again on its own, so that nobody gets it twice. Check with the "
+            "caller that it arrived, or resend it from the consultation's letters in Family "
+            "Connect."
+        ),
+        about=f"email {email_id} unconfirmed",
+    )
 
 
 def _record_failure(letter_id, token, error: Exception, *, permanent: bool) -> WorkResult:

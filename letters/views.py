@@ -17,6 +17,7 @@ from letters.selectors import (
     letters_for_consultation,
     letters_visible_to,
     link_is_expired,
+    newer_email_sent,
 )
 from letters.services import (
     LetterError,
@@ -129,12 +130,14 @@ def regenerate(request, consultation_id):
 def download(request, token):
     """The referrer's link from the email. No sign-in: the token is the key."""
     email = letter_email_for_token(token)
-    if email is None or link_is_expired(email) or email.letter.pdf is None:
+    newer = newer_email_sent(email) if email is not None else None
+    if email is None or newer or link_is_expired(email) or email.letter.pdf is None:
         return render(
             request,
             "letters/link_expired.html",
             {
                 "email": email,
+                "newer": newer,
                 "family_connect": Team.objects.filter(slug=FAMILY_CONNECT_TEAM).first(),
             },
             status=404 if email is None else 410,

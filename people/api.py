@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts import rules
 from audit.services import AccessAction, access_log_record
+from idempotency.services import idempotent
 from people.codes import Disability, Ethnicity, Sex
 from people.models import (
     Person,
@@ -204,6 +205,11 @@ def _validation_error_response(error: ValidationError) -> Response:
     return Response({"non_field_errors": error.messages}, status=status.HTTP_400_BAD_REQUEST)
 
 
+def _person_replay(view, request, person_id):
+    person = person_get_for_user(request=request, person_id=person_id, reason="repeated request")
+    return Response(PersonDetailSerializer(person).data)
+
+
 class PersonListCreateApi(APIView):
     @extend_schema(
         summary="List people",
@@ -242,6 +248,7 @@ class PersonListCreateApi(APIView):
             ),
         },
     )
+    @idempotent(record_id=lambda response: str(response.data["id"]), replay=_person_replay)
     def post(self, request):
         _front_door(request)
         serializer = PersonCreateSerializer(data=request.data)

@@ -822,3 +822,27 @@ def _scored(criteria: SearchCriteria, candidates: list[_Candidate], exclude_pers
             current = [a["postcode"] for a in candidate.addresses if a["end_date"] is None]
             scored.append((score, person, reasons, current[0] if current else ""))
     return sorted(scored, key=_rank)
+
+
+def likely_duplicates(*, user, details) -> list[Match]:
+    """People already recorded who are likely to be the person about to be added (a
+    people.services.PersonDetails): the search-before-create check. Writes nothing: callers log
+    the people they show."""
+    criteria, errors = search_criteria_parse(
+        name=f"{details.given_name} {details.family_name}",
+        postcode=details.postcode or "",
+        nhs_number=details.nhs_number or "",
+        upn=details.upn or "",
+        la_child_id=details.la_child_id or "",
+        phone=details.phone or "",
+    )
+    if errors:  # an identifier that cannot be read is the create's own error to give
+        return []
+    born = details.date_of_birth or details.expected_date_of_birth
+    if born:
+        criteria.dob = PartialDate(born.year, born.month, born.day)
+    return [
+        match
+        for match in person_search(user=user, criteria=criteria, limit=5)
+        if match.score >= LIKELY_DUPLICATE_SCORE
+    ]

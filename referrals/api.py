@@ -21,12 +21,16 @@ from rest_framework.views import APIView
 
 from accounts import rules
 from accounts.permissions import IsVerifiedStaff
+from audit.services import AccessAction, access_log_record_list
 from consent.models import Capacity, Purpose
 from consent.services import ConsentRuleError, consent_exception_record, consent_record_answer
+from idempotency.services import HEADER as IDEMPOTENCY_HEADER
+from idempotency.services import idempotent
 from locality.models import Team
 from locality.selectors import RoutingInputError
 from locality.services import RoutingOverrideInvalid
 from people.models import Person
+from people.search import likely_duplicates
 from people.selectors import people_visible_to
 from people.services import person_create
 from referrals.models import (
@@ -44,6 +48,7 @@ from referrals.serializers import (
     ConsultationCreateSerializer,
     ConsultationSerializer,
     ConsultationSummarySerializer,
+    LikelyDuplicateSerializer,
     NewChildSerializer,
 )
 from referrals.services import (
@@ -80,11 +85,13 @@ class AuthorisesConsultations(BasePermission):
 
 
 class Refused(Exception):
-    """A service refused part of the request; ``errors`` are keyed like the request body."""
+    """A service refused part of the request; ``errors`` are keyed like the request body.
+    ``shown`` are the ids of people the errors name (likely duplicates), to be access-logged
+    once the refused transaction has rolled back."""
 
-    def __init__(self, errors: dict):
+    def __init__(self, errors: dict, shown=()):
         super().__init__(errors)
-        self.errors = errors
+        self.errors, self.shown = errors, list(shown)
 
 
 def _keyed(field: str | None, message: str, fields: dict | None = None) -> dict:
@@ -111,8 +118,23 @@ def _child_record(*, consultation, item: dict, user, known: dict, teams: dict, f
         if child is None:
             raise Refused({"id": ["No child with this id was found"]})
     else:
+        details = NewChildSerializer.details(item["new"])
+        likely = [] if item["none_of_these"] else likely_duplicates(user=user, details=details)
+        if likely:
+            raise Refused(
+                {
+                    "new": {
+                        "likely_duplicates": LikelyDuplicateSerializer(likely, many=True).data,
+                        "non_field_errors": [
+                            "This child may already be on Family Connect. Give the id of the "
+                            "right record instead, or set none_of_these to add a new one."
+                        ],
+                    }
+                },
+                shown=[match.person.pk for match in likely if match.person],
+            )
         try:
-            child = person_create(details=NewChildSerializer.details(item["new"]), created_by=user)
+            child = person_create(details=details, created_by=user)
         except DjangoValidationError as error:
             raise Refused({"new": error.message_dict}) from error
     link = consultation_child_add(consultation=consultation, child=child, added_by=user)
@@ -210,7 +232,9 @@ def _consultation_record(*, payload: ConsultationCreateSerializer, user) -> Cons
             )
         except Refused as refused:
             # Keyed by the child's position, as DRF keys a list's field errors.
-            raise Refused({"children": {str(index): refused.errors}}) from refused
+            raise Refused(
+                {"children": {str(index): refused.errors}}, shown=refused.shown
+            ) from refused
     try:
         return consultation_submit(consultation=consultation, submitted_by=user)
     except ConsultationError as error:
@@ -284,6 +308,24 @@ _EXAMPLE = {
 }
 
 
+def _consultation_replay(view, request, consultation_id):
+    consultation = consultation_get_for_user(
+        request=request, consultation_id=consultation_id, reason="repeated request"
+    )
+    return Response(ConsultationSerializer(consultation).data)
+
+
+_IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description=(
+        "Any unique string (a UUID) for this request. Sent again with the same body, the first "
+        "result is returned and nothing is made twice; with another body, 422."
+    ),
+)
+
+
 class ConsultationListCreateApi(APIView):
     permission_classes = [IsVerifiedStaff, TakesConsultations]
 
@@ -323,22 +365,37 @@ class ConsultationListCreateApi(APIView):
             "team (give `team` and `override_reason` to send it elsewhere). The consultation is "
             "submitted: referrals, and any outcome of a call made as a referral, then wait for a "
             "Family Connect manager to authorise them. All or nothing: any refusal is a 400 and "
-            "nothing is saved."
+            "nothing is saved. A `new` child who looks like someone already recorded is refused "
+            "with the `likely_duplicates`: give that record's `id`, or set `none_of_these`."
         ),
         request=ConsultationCreateSerializer,
-        responses={201: ConsultationSerializer, 400: _FIELD_ERRORS},
+        parameters=[_IDEMPOTENCY_PARAMETER],
+        responses={
+            201: ConsultationSerializer,
+            400: _FIELD_ERRORS,
+            422: OpenApiResponse(description="The Idempotency-Key was used for another request"),
+        },
         examples=[
             OpenApiExample(
                 "A school's referral for two children", value=_EXAMPLE, request_only=True
             )
         ],
     )
+    @idempotent(record_id=lambda response: response.data["id"], replay=_consultation_replay)
     def post(self, request):
         payload = ConsultationCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
             consultation = _consultation_record(payload=payload, user=request.user)
         except Refused as refused:
+            if refused.shown:
+                access_log_record_list(
+                    request=request,
+                    action=AccessAction.SEARCH,
+                    record_type="person-duplicate-check",
+                    person_ids=refused.shown,
+                    reason="likely duplicates of a new child in a consultation",
+                )
             return Response(refused.errors, status=status.HTTP_400_BAD_REQUEST)
         consultation = consultation_get_for_user(
             request=request, consultation_id=consultation.pk, reason="consultation recorded"

@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -56,6 +57,9 @@ from spectrum.selectors import decision_current_for_person
 
 STASH_KEY = "typed_before_sign_in"
 STASH_HOURS = 12
+# Who had the step open: a signed cookie set with each step page, read when a form arrives after
+# the session has ended, so kept words are saved only for the person who typed them.
+TYPIST_COOKIE, TYPIST_SALT = "fc_typist", "referrals.journey.typist"
 
 
 def _is_autosave(request) -> bool:
@@ -64,9 +68,9 @@ def _is_autosave(request) -> bool:
 
 
 def keeps_typing_through_sign_in(view):
-    """A form posted after the session ended is kept (in the new session) and the practitioner
-    is sent to sign in; the step's page saves it when they come back. Autosave requests are told
-    they are signed out, so the page can say so."""
+    """A form posted after the session ended is kept (in the new session), with who typed it,
+    and the practitioner is sent to sign in; the step's page saves it when they come back, and
+    only for them. Autosave requests are told they are signed out, so the page can say so."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -78,6 +82,7 @@ def keeps_typing_through_sign_in(view):
             request.session[STASH_KEY] = {
                 "path": request.path,
                 "at": timezone.now().isoformat(),
+                "typed_by": request.get_signed_cookie(TYPIST_COOKIE, None, salt=TYPIST_SALT),
                 "data": {
                     key: request.POST.getlist(key)
                     for key in request.POST
@@ -85,7 +90,18 @@ def keeps_typing_through_sign_in(view):
                 },
             }
             return redirect_to_login(request.path)
-        return login_required(view)(request, *args, **kwargs)
+        response = login_required(view)(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            response.set_signed_cookie(
+                TYPIST_COOKIE,
+                str(request.user.pk),
+                salt=TYPIST_SALT,
+                max_age=STASH_HOURS * 3600,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
 
     return wrapper
 
@@ -97,6 +113,14 @@ def _stashed(request) -> QueryDict | None:
     del request.session[STASH_KEY]
     age = timezone.now() - datetime.fromisoformat(stash["at"])
     if age.total_seconds() > STASH_HOURS * 3600:
+        return None
+    if stash.get("typed_by") != str(request.user.pk):
+        # Someone else typed it (or nobody can say who): it is not saved as this person's.
+        messages.warning(
+            request,
+            "Words typed on this page before a sign-out were not saved: they were not typed by "
+            "you, as far as Family Connect can tell.",
+        )
         return None
     data = QueryDict(mutable=True)
     for key, values in stash["data"].items():

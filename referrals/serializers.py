@@ -149,6 +149,10 @@ class ConsultationChildInputSerializer(serializers.Serializer):
         required=False, help_text="Person id of a child already on Family Connect"
     )
     new = NewChildSerializer(required=False, help_text="Or: a new child, recorded now")
+    none_of_these = serializers.BooleanField(
+        default=False,
+        help_text="Add the new child although likely duplicates were found (none is this child)",
+    )
     consent = ConsentAnswerSerializer(required=False)
     consent_exception = ConsentExceptionInputSerializer(required=False)
     indicator_ids = serializers.ListField(
@@ -283,6 +287,17 @@ class ChildSummarySerializer(serializers.Serializer):
     family_name = serializers.CharField()
     date_of_birth = serializers.DateField(allow_null=True)
     expected_date_of_birth = serializers.DateField(allow_null=True)
+
+
+class LikelyDuplicateSerializer(serializers.Serializer):
+    """Someone already recorded who may be the new child (people.search.Match); ``person`` is
+    null for a restricted record the user may not see."""
+
+    score = serializers.IntegerField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    restricted_match = serializers.BooleanField(source="is_restricted_placeholder")
+    message = serializers.CharField()
+    person = ChildSummarySerializer(allow_null=True)
 
 
 class CaseSummarySerializer(serializers.ModelSerializer):

@@ -1,5 +1,6 @@
 import logging
 from datetime import timedelta
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -368,6 +369,9 @@ def consultation_child_authorise(
 
 @transaction.atomic
 def consultation_child_return(*, link: ConsultationChild, manager, note: str) -> ConsultationChild:
+    """A Family Connect manager sends an outcome waiting for authorisation back to the
+    practitioner. Only a waiting outcome: an authorised one has opened its case and sent its
+    letter, so it stays as it is."""
     link = (
         ConsultationChild.objects.select_for_update(of=("self",))
         .select_related("consultation")
@@ -375,6 +379,11 @@ def consultation_child_return(*, link: ConsultationChild, manager, note: str) ->
     )
     if not rules.can_authorise_consultations(manager):
         raise ConsultationError("Only a Family Connect manager can return a decision")
+    if link.authorisation != AuthorisationStatus.AWAITING:
+        raise ConsultationError(
+            f"This outcome is not waiting for authorisation ({link.get_authorisation_display().lower()}), "
+            "so it cannot be returned"
+        )
     if not note.strip():
         raise ConsultationError("Say what needs to change", field="note")
     link.authorisation, link.manager_note = AuthorisationStatus.RETURNED, note.strip()
@@ -384,37 +393,57 @@ def consultation_child_return(*, link: ConsultationChild, manager, note: str) ->
 
 
 def consultations_clock_sweep(*, now=None) -> dict:
-    """Warn the manager before a decision becomes overdue, and mark breaches. Safe to run twice:
-    each consultation is claimed with a conditional update, so it is warned and marked once."""
+    """Warn the manager before a decision becomes overdue, and mark breaches.
+
+    A consultation is marked warned only once the mail server has accepted the warning: the rows
+    are held (FOR UPDATE, skipping any another sweep holds, so two sweeps never warn twice) while
+    the mail goes, and an SMTP failure leaves them unmarked for the next sweep to warn again."""
     now = now or timezone.now()
     warn_before = timedelta(minutes=settings.DECISION_WARNING_MINUTES)
     open_statuses = [ConsultationStatus.DRAFT, ConsultationStatus.AWAITING_AUTHORISATION]
-    warned = []
-    for consultation in Consultation.objects.filter(
-        status__in=open_statuses, escalated_at__isnull=True, decision_due_at__lte=now + warn_before
-    ).select_related("practitioner"):
-        if Consultation.objects.filter(pk=consultation.pk, escalated_at__isnull=True).update(
-            escalated_at=now
-        ):
-            warned.append(consultation)
     breached = Consultation.objects.filter(
         status__in=open_statuses, breached_at__isnull=True, decision_due_at__lte=now
     ).update(breached_at=now)
-    if warned:
-        managers = list(
-            User.objects.filter(role=Role.FC_MANAGER, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
+    warned = []
+    try:
+        with transaction.atomic():
+            warned = list(
+                Consultation.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(
+                    status__in=open_statuses,
+                    escalated_at__isnull=True,
+                    decision_due_at__lte=now + warn_before,
+                )
+                .select_related("practitioner")
+                .order_by("decision_due_at")
+            )
+            if warned:
+                _clock_warning_send(warned)
+                Consultation.objects.filter(pk__in=[c.pk for c in warned]).update(escalated_at=now)
+    except (SMTPException, OSError):
+        logger.exception(
+            "Clock sweep: the mail server did not take the warning for %s consultation(s); "
+            "they stay unwarned for the next sweep",
+            len(warned),
         )
-        lines = [
-            f"{c.reference}: due {timezone.localtime(c.decision_due_at):%a %d %b %H:%M}, with {c.practitioner}"
-            for c in warned
-        ]
-        send_mail(
-            subject=f"Family Connect: {len(warned)} decision(s) due soon or overdue",
-            message="These consultations need a decision:\n\n" + "\n".join(lines),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=managers,
-        )
+        return {"warned": 0, "breached": breached, "unsent": len(warned)}
     logger.info("Clock sweep: warned %s, marked %s breached", len(warned), breached)
     return {"warned": len(warned), "breached": breached}
+
+
+def _clock_warning_send(consultations) -> None:
+    managers = list(
+        User.objects.filter(role=Role.FC_MANAGER, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    lines = [
+        f"{c.reference}: due {timezone.localtime(c.decision_due_at):%a %d %b %H:%M}, with {c.practitioner}"
+        for c in consultations
+    ]
+    send_mail(
+        subject=f"Family Connect: {len(consultations)} decision(s) due soon or overdue",
+        message="These consultations need a decision:\n\n" + "\n".join(lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=managers,
+    )

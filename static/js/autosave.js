@@ -1,5 +1,8 @@
 // Progressive enhancement: a consultation step's form saves itself every few seconds while the
 // practitioner types. Without this file every step still saves when its form is submitted.
+// The server saves the answers it can and names the ones it cannot (an email address mistyped):
+// those are shown beside their fields as GOV.UK errors, the status line never says "Saved" while
+// any is outstanding, and leaving the step first asks for them to be corrected.
 (function () {
   'use strict';
   var form = document.querySelector('form[data-autosave]');
@@ -14,11 +17,100 @@
   var dirty = false;
   var stopped = false;
   var inFlight = null;
+  var unsaved = {};  // field name -> the server's messages, from the last save
+  var warnedLeaving = false;
 
   function say(text) { if (statusLine) { statusLine.textContent = text; } }
 
-  function halt(heading, text, buttonLabel) {
-    stopped = true;
+  function each(nodes, fn) { Array.prototype.forEach.call(nodes, fn); }
+
+  function fieldsNamed(name) {
+    return form.querySelectorAll('[name="' + name.replace(/["\\]/g, '') + '"]');
+  }
+
+  function labelFor(name) {
+    var label = form.querySelector('label[for="id_' + name + '"]');
+    var group = document.getElementById('div_id_' + name);
+    var legend = group ? group.querySelector('legend') : null;
+    var text = (label || legend || {}).textContent || name;
+    return text.replace(/\s+/g, ' ').trim();
+  }
+
+  function describedBy(field, id, add) {
+    var ids = (field.getAttribute('aria-describedby') || '').split(/\s+/).filter(function (x) {
+      return x && x !== id;
+    });
+    if (add) { ids.push(id); }
+    if (ids.length) { field.setAttribute('aria-describedby', ids.join(' ')); }
+    else { field.removeAttribute('aria-describedby'); }
+  }
+
+  // Remove every field error in the form (the server's from a full submit, or ours) before
+  // showing the ones the latest save reported.
+  function clearErrors() {
+    each(form.querySelectorAll('.govuk-error-message'), function (message) {
+      var group = message.closest('.govuk-form-group');
+      if (group) { group.classList.remove('govuk-form-group--error'); }
+      each(form.querySelectorAll('[aria-describedby]'), function (field) {
+        if ((' ' + field.getAttribute('aria-describedby') + ' ').indexOf(' ' + message.id + ' ') !== -1) {
+          describedBy(field, message.id, false);
+          field.removeAttribute('aria-invalid');
+        }
+      });
+      message.parentNode.removeChild(message);
+    });
+  }
+
+  function showErrors(errors) {
+    clearErrors();
+    var first = null;
+    Object.keys(errors).forEach(function (name) {
+      var fields = fieldsNamed(name);
+      if (!fields.length || fields[0].type === 'hidden') { return; }
+      var field = fields[0];
+      var id = 'id_' + name + '_autosave_error';
+      var message = document.createElement('p');
+      message.className = 'govuk-error-message';
+      message.id = id;
+      var prefix = document.createElement('span');
+      prefix.className = 'govuk-visually-hidden';
+      prefix.textContent = 'Error: ';
+      message.appendChild(prefix);
+      message.appendChild(document.createTextNode(errors[name].join(' ')));
+      var before = field.closest('.govuk-radios, .govuk-checkboxes, .govuk-date-input') || field;
+      before.parentNode.insertBefore(message, before);
+      var group = document.getElementById('div_id_' + name) || field.closest('.govuk-form-group');
+      if (group) { group.classList.add('govuk-form-group--error'); }
+      each(fields, function (each_field) {
+        describedBy(each_field, id, true);
+        if (each_field.type !== 'radio' && each_field.type !== 'checkbox') {
+          each_field.setAttribute('aria-invalid', 'true');
+        }
+      });
+      if (!first) { first = field; }
+    });
+    return first;
+  }
+
+  function outstanding() { return Object.keys(unsaved); }
+
+  function notSavedText(savedAt) {
+    var names = outstanding().map(labelFor);
+    var what = names.length === 1 ? names[0] + ' is' : names.join(', ') + ' are';
+    return 'Not saved: ' + what + ' not saved until corrected (shown in red). ' +
+      'Your other answers were saved' + (savedAt ? ' at ' + savedAt : '') + '.';
+  }
+
+  function unwarn() {
+    if (stopped) { return; }
+    alertBox.hidden = true;
+    alertBox.innerHTML = '';
+    alertBox.classList.remove('app-autosave-alert--shown');
+    warnedLeaving = false;
+  }
+
+  // The alert under the form: a warning (autosave goes on) or, with halt, a stop.
+  function warn(heading, text, buttonLabel) {
     alertBox.innerHTML = '';
     var title = document.createElement('h2');
     title.className = 'govuk-heading-s';
@@ -37,6 +129,11 @@
     }
     alertBox.hidden = false;
     alertBox.classList.add('app-autosave-alert--shown');
+  }
+
+  function halt(heading, text, buttonLabel) {
+    stopped = true;
+    warn(heading, text, buttonLabel);
   }
 
   function save() {
@@ -59,7 +156,14 @@
     }).then(function (result) {
       if (result.status === 200) {
         version.value = result.body.version;
-        say('Saved at ' + result.body.saved_at);
+        unsaved = result.body.errors || {};
+        showErrors(unsaved);
+        if (outstanding().length) {
+          say(notSavedText(result.body.saved_at));
+        } else {
+          say('Saved at ' + result.body.saved_at);
+          unwarn();
+        }
         document.dispatchEvent(new CustomEvent('fc:activity'));
       } else if (result.status === 409 && result.body.conflict) {
         halt('Someone else changed this consultation', result.body.message,
@@ -85,12 +189,27 @@
   form.addEventListener('submit', function () { stopped = true; });
   window.setInterval(save, INTERVAL_MS);
 
-  // Moving to another step: save first, then go.
+  // Moving to another step: save first, then go; but with answers the server could not save,
+  // stay and say so first (a second click leaves without them).
   document.addEventListener('click', function (event) {
     var link = event.target.closest ? event.target.closest('a[href]') : null;
-    if (!link || !dirty || stopped || event.defaultPrevented) { return; }
+    if (!link || stopped || event.defaultPrevented) { return; }
+    if (!dirty && !(outstanding().length && !warnedLeaving)) { return; }
     event.preventDefault();
-    save().then(function () { window.location.href = link.href; });
+    save().then(function () {
+      if (outstanding().length && !warnedLeaving) {
+        warnedLeaving = true;
+        var names = outstanding().map(labelFor).join(', ');
+        warn('Some answers are not saved',
+          names + ': correct ' + (outstanding().length === 1 ? 'it' : 'them') +
+          ' before you leave this step, or what you typed there will be lost. ' +
+          'Select the link again to leave without ' + (outstanding().length === 1 ? 'it.' : 'them.'));
+        var first = fieldsNamed(outstanding()[0])[0];
+        if (first) { first.focus(); }
+        return;
+      }
+      window.location.href = link.href;
+    });
   });
 
   // Closing the tab or the browser: hand the last words to the browser to deliver.

@@ -528,3 +528,45 @@ def test_two_people_on_one_draft_see_a_conflict_not_a_silent_overwrite(
     finally:
         for context in contexts:
             context.close()
+
+
+def test_autosave_shows_an_answer_it_could_not_save_and_never_calls_it_saved(
+    page,
+    live_server,
+    practitioner,
+    rugby_family,
+    framework,
+):
+    consultation = _prepared(practitioner, rugby_family)
+    saved_email = consultation.caller_email
+    sign_in(page, live_server, practitioner, check_accessibility=False)
+    page.goto(_url(live_server, consultation, "caller/"))
+    status = page.locator("[data-autosave-status]")
+    email = page.get_by_label("Email address")
+
+    page.get_by_label("Their role").fill("School nurse")
+    email.fill("priya.shah.school")
+
+    expect(status).to_contain_text("Not saved: Email address", timeout=12_000)
+    expect(status).not_to_contain_text("Saved at")
+    error = page.locator("#div_id_caller_email .govuk-error-message")
+    expect(error).to_contain_text("Enter an email address in the correct format")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page, "caller step, an answer autosave could not save")
+    consultation.refresh_from_db()
+    assert (consultation.caller_role, consultation.caller_email) == ("School nurse", saved_email)
+
+    # Moving on would lose the mistyped address: the page stays and says so.
+    page.get_by_role("link", name="Worries and strengths").click()
+    alert = page.locator("[data-autosave-alert]")
+    expect(alert).to_contain_text("Some answers are not saved")
+    assert page.url.endswith("/caller/")
+    expect(email).to_be_focused()
+    expect(email).to_have_value("priya.shah.school")
+
+    email.fill("priya.shah@bilton.example.org")
+    expect(status).to_contain_text("Saved at", timeout=12_000)
+    expect(error).to_have_count(0)
+    expect(alert).to_be_hidden()
+    consultation.refresh_from_db()
+    assert consultation.caller_email == "priya.shah@bilton.example.org"

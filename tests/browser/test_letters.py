@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from familyfirst.celery import app as celery_app
 from letters.models import LetterEmail
-from letters.services import letter_job_work
+from letters.services import letter_job_work, letter_resend
 from referrals.models import Outcome
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.letters.conftest import ANONYMOUS, PROFESSIONAL, decide  # noqa: F401 - fixture
@@ -64,6 +64,13 @@ def test_the_letter_status_page_shows_each_state_and_resends(
     expect(page.get_by_test_id("letter-status")).to_have_text("Sent")
     assert_accessible(page, "letters page, sent")
 
+    # Sent, but the mail server's receipt was never read (a worker died at the end of the data).
+    LetterEmail.objects.filter(letter__consultation=sent).update(receipt_confirmed=False)
+    page.reload()
+    expect(page.get_by_test_id("email-unconfirmed")).to_contain_text("may not have arrived")
+    assert_accessible(page, "letters page, sent without a confirmed receipt")
+    LetterEmail.objects.filter(letter__consultation=sent).update(receipt_confirmed=True)
+
     page.get_by_role("button", name=re.compile("^Resend")).click()
 
     expect(page.get_by_role("alert", name="Success")).to_contain_text("will be sent again")
@@ -94,3 +101,12 @@ def test_a_referrer_with_a_broken_or_expired_link_is_told_how_to_get_a_new_one(
     expect(page.get_by_role("heading", level=1)).to_have_text("This link has expired")
     expect(page.locator("main")).to_contain_text(consultation.reference)
     assert_accessible(page, "letter link, expired")
+
+    # A resend has gone since: the old link says a newer letter was sent.
+    letter = consultation.letters.get()
+    letter_resend(letter=letter, requested_by=letter.requested_by)
+    letter_job_work(letter_id=letter.pk)
+    page.goto(f"{live_server.url}/letters/download/{token}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("A newer letter was sent")
+    expect(page.locator("main")).to_contain_text(consultation.reference)
+    assert_accessible(page, "letter link, superseded")

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from consent.models import SharingRecord
@@ -89,8 +90,7 @@ def test_the_attachment_setting_attaches_the_pdf_instead_of_a_link(decide, smtp,
     assert "application/pdf" in received["raw"] and "/letters/download/" not in received["raw"]
 
 
-def test_an_email_the_last_worker_had_submitted_is_never_sent_again(decide, smtp):
-    letter = decide(Outcome.ADVICE).letters.get()
+def _left_submitted_by_a_dead_worker(letter) -> None:
     Letter.objects.filter(pk=letter.pk).update(
         status=LetterStatus.SENDING, lease_until=timezone.now() - timedelta(seconds=1)
     )
@@ -103,11 +103,40 @@ def test_an_email_the_last_worker_had_submitted_is_never_sent_again(decide, smtp
         pdf=rendered.pdf, pdf_sha256=rendered.sha256, rendered_at=timezone.now()
     )
 
-    letter_job_work(letter_id=letter.pk)
+
+def test_an_email_the_last_worker_had_submitted_is_never_sent_again(
+    decide, smtp, fc_manager, django_capture_on_commit_callbacks
+):
+    letter = decide(Outcome.ADVICE).letters.get()
+    _left_submitted_by_a_dead_worker(letter)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        letter_job_work(letter_id=letter.pk)
 
     email = letter.emails.get()
     assert (email.status, email.receipt_confirmed) == (EmailStatus.SENT, False)
-    assert smtp.messages() == []
+    assert [message["to"] for message in smtp.messages()] == [[fc_manager.email]]
+
+
+def test_an_unconfirmed_email_is_shown_on_the_letter_and_the_managers_are_told_once(
+    decide, smtp, fc_manager, client_for, django_capture_on_commit_callbacks
+):
+    letter = decide(Outcome.ADVICE).letters.get()
+    _left_submitted_by_a_dead_worker(letter)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        letter_job_work(letter_id=letter.pk)
+        letter_job_work(letter_id=letter.pk)  # a second look at the letter tells nobody again
+
+    [notice] = smtp.messages()
+    assert notice["to"] == [fc_manager.email]
+    assert "may not have arrived" in notice["raw"]
+    assert letter.consultation.reference in notice["raw"]
+    page = client_for("practitioner").get(
+        reverse("letters:consultation", args=[letter.consultation_id])
+    )
+    assert page.status_code == 200
+    assert "This email may not have arrived" in page.content.decode()
 
 
 def test_an_email_the_last_worker_died_sending_goes_once_when_its_lease_ends(decide, smtp):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit.models import AccessLog
 from letters.models import EmailStatus, LetterOpening, LetterStatus
-from letters.services import letter_job_work
+from letters.services import letter_job_work, letter_regenerate, letter_resend
 from referrals.models import Outcome
 from tests.letters.test_pipeline import smtp  # noqa: F401 - fixture
 
@@ -127,3 +127,52 @@ def test_people_outside_family_connect_cannot_resend(client_for, sent_letter):
 
     assert response.status_code == 403
     assert letter.emails.count() == 1
+
+
+def _links(sink):
+    return [
+        re.search(r"http://\S+/letters/download/\S+/", message["raw"]).group(0).split("8000", 1)[1]
+        for message in sink.messages()
+    ]
+
+
+def test_a_resent_letter_s_old_link_says_a_newer_email_was_sent(
+    client,
+    sent_letter,
+    smtp,  # noqa: F811
+    fc_manager,
+):
+    letter, old = sent_letter
+    letter_resend(letter=letter, requested_by=fc_manager)
+    assert client.get(old).status_code == 200  # until the resend has gone, the old link works
+    letter_job_work(letter_id=letter.pk)
+    new = _links(smtp)[-1]
+
+    stale = client.get(old)
+
+    assert stale.status_code == 410
+    assert b"A newer letter was sent" in stale.content
+    assert b"newer email with this letter was emailed on" in stale.content
+    assert letter.consultation.reference.encode() in stale.content
+    assert client.get(new).status_code == 200
+
+
+def test_a_regenerated_letter_s_old_link_stops_serving_the_superseded_version(
+    client,
+    sent_letter,
+    smtp,  # noqa: F811
+    fc_manager,
+):
+    letter, old = sent_letter
+    newer = letter_regenerate(consultation=letter.consultation, requested_by=fc_manager)
+    letter_job_work(letter_id=newer.pk)
+    newer.refresh_from_db()
+    new = _links(smtp)[-1]
+
+    stale = client.get(old)
+    current = client.get(new)
+
+    assert stale.status_code == 410
+    assert b"newer version of the letter was emailed on" in stale.content
+    assert bytes(letter.pdf) not in stale.content
+    assert (current.status_code, current.content) == (200, bytes(newer.pdf))

@@ -525,7 +525,39 @@ def test_the_consultations_api_is_in_the_schema(client_for):
     assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "/ConsultationCreate"
     )
-    assert set(create["responses"]) == {"201", "400"}
+    assert set(create["responses"]) == {"201", "400", "422"}
+    assert {"in": "header", "name": "Idempotency-Key"}.items() <= create["parameters"][0].items()
     assert "get" in schema["paths"]["/api/v1/consultations/{consultation_id}/"]
     assert "post" in schema["paths"]["/api/v1/consultations/{consultation_id}/authorise/"]
     assert "suggested_team" in schema["components"]["schemas"]["ConsultationChild"]["properties"]
+
+
+def test_an_authorised_outcome_cannot_be_returned_and_nothing_changes(client_for, referral):
+    consultation = referral()
+    child_id = consultation["children"][0]["id"]
+    client = client_for("fc_manager")
+    authorised = client.post(
+        _authorise(consultation["id"]),
+        {"decision": "AUTHORISE", "note": "Agreed"},
+        content_type="application/json",
+    )
+    assert authorised.status_code == 200, authorised.json()
+
+    returned = client.post(
+        _authorise(consultation["id"]),
+        {"decision": "RETURN", "note": "Changed my mind", "children": [child_id]},
+        content_type="application/json",
+    )
+
+    assert returned.status_code == 400
+    assert returned.json() == {
+        "children": {
+            child_id: [
+                "This outcome is not waiting for authorisation (authorised), so it cannot be returned"
+            ]
+        }
+    }
+    link = ConsultationChild.objects.get()
+    assert (link.authorisation, link.manager_note) == (AuthorisationStatus.AUTHORISED, "Agreed")
+    assert Consultation.objects.get().status == ConsultationStatus.COMPLETE
+    assert Case.objects.get().status == "UNALLOCATED"

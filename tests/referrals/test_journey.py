@@ -215,6 +215,7 @@ def test_after_a_conflict_saving_again_is_a_deliberate_choice_to_keep_mine(
 
 def test_a_form_sent_after_the_session_expired_is_saved_after_signing_in_again(practitioner, draft):
     client = verified_client(practitioner)
+    client.get(_url("step-concerns", draft))  # the practitioner opens the step
     Session.objects.all().delete()  # the session ends while the practitioner is typing
 
     response = client.post(
@@ -242,6 +243,35 @@ def test_a_form_sent_after_the_session_expired_is_saved_after_signing_in_again(p
     assert draft.concerns == "Words typed before the session ended"
     assert "What you typed has been kept and saved" in page
     assert "Words typed before the session ended" in page
+
+
+def test_words_kept_through_a_sign_out_are_not_saved_as_the_next_person_s(
+    practitioner, fc_manager, draft
+):
+    client = verified_client(practitioner)
+    client.get(_url("step-concerns", draft))
+    Session.objects.all().delete()
+    client.post(
+        _url("step-concerns", draft),
+        {"concerns": "Words the practitioner typed", "version": draft.version},
+    )
+
+    # Someone else signs in on the same browser and opens the same step.
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(fc_manager)
+    device = fc_manager.totpdevice_set.create(name="Phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    response = client.get(_url("step-concerns", draft))
+
+    page = response.content.decode()
+    draft.refresh_from_db()
+    assert response.status_code == 200
+    assert (draft.concerns, draft.updated_by) == ("", draft.practitioner)
+    assert "Words the practitioner typed" not in page
+    assert "were not saved: they were not typed by you" in page
 
 
 def test_autosave_after_the_session_expired_says_so(practitioner, draft):
