@@ -1,4 +1,5 @@
-"""Demo cases (synthetic only): every team persona signs in to a caseload.
+"""Demo cases (synthetic only): every team persona signs in to a caseload. It lives in the
+project package because it drives both the front door and the cases app (docs/adr/0005).
 
 Each case is made the way a real one is: a consultation taken by the demo practitioner, consent
 from the child's parent, the outcome routed by the family's postcode, authorised by the demo
