@@ -4,8 +4,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.personas import PERSONAS
-from familyfirst.demo_cases import demo_cases_ensure
 from cases.models import Case, CaseStatus
+from familyfirst.demo_cases import demo_cases_ensure
 from people.demo import demo_families_ensure
 from tests.locality.conftest import postcode_tables, postcodes  # noqa: F401 - fixtures
 

@@ -5,8 +5,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.personas import PERSONAS
 from accounts.services import persona_user_ensure
-from locality.services import reference_data_load
 from familyfirst.demo_cases import demo_cases_ensure
+from locality.services import reference_data_load
 from people.demo import demo_families_ensure
 
 DEMO_PASSWORD = "family-connect-demo"  # noqa: S105 - synthetic demo accounts, refused with DEBUG off
