@@ -70,9 +70,7 @@ def test_every_matrix_entry_names_every_persona():
 
 
 def test_every_post_only_route_says_who_may_post():
-    unsaid = [
-        route.id for route in ROUTES if route.post is None and 405 in route.statuses.values()
-    ]
+    unsaid = [route.id for route in ROUTES if route.post is None and 405 in route.statuses.values()]
 
     assert unsaid == [], f"Give these routes post=expect(...): {unsaid}"
 

@@ -8,9 +8,7 @@ from cases.services import case_accept
 from referrals.models import Outcome
 
 
-def test_the_list_shows_only_the_caller_s_teams_cases_and_logs_each_child(
-    rugby_case, client_for
-):
+def test_the_list_shows_only_the_caller_s_teams_cases_and_logs_each_child(rugby_case, client_for):
     rugby, warwick = client_for("rugby_fhlp"), client_for("warwick_fhlp")
     before = AccessLog.objects.count()
 

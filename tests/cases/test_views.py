@@ -26,11 +26,15 @@ def test_the_team_manager_sees_a_new_case_in_the_incoming_queue_with_the_worries
     assert reverse("cases:intake", args=[rugby_case.pk]) in _text(page)
 
 
-def test_the_incoming_queue_logs_one_row_per_child_shown(rugby_case, refer, rugby_family, client_for):
+def test_the_incoming_queue_logs_one_row_per_child_shown(
+    rugby_case, refer, rugby_family, client_for
+):
     from people.models import Person
 
     brother = Person.objects.create(
-        given_name="Alfie", family_name="Dawson", date_of_birth=timezone.localdate().replace(year=2020)
+        given_name="Alfie",
+        family_name="Dawson",
+        date_of_birth=timezone.localdate().replace(year=2020),
     )
     refer(brother)
     client = client_for("rugby_fhlp")
@@ -57,7 +61,9 @@ def test_accepting_through_the_page_then_allocating(rugby_case, client_for, rugb
     response = client.post(reverse("cases:intake", args=[rugby_case.pk]), {"decision": "ACCEPT"})
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:allocate", args=[rugby_case.pk])
-    response = client.post(reverse("cases:allocate", args=[rugby_case.pk]), {"worker": rugby_fhlp.pk})
+    response = client.post(
+        reverse("cases:allocate", args=[rugby_case.pk]), {"worker": rugby_fhlp.pk}
+    )
 
     assert response.status_code == 302
     case = Case.objects.get(pk=rugby_case.pk)
@@ -87,9 +93,12 @@ def test_a_sent_back_case_shows_in_family_connect_s_queue_and_can_be_routed_on(
     front_door_queue = _text(practitioner.get(reverse("referrals:queue")))
     assert "1 case sent back by a team</a> also waits for Family Connect" in front_door_queue
     # A practitioner reads it; only a manager decides.
-    assert practitioner.post(
-        reverse("cases:sent-back-detail", args=[rugby_case.pk]), {"decision": "SETTLE"}
-    ).status_code == 403
+    assert (
+        practitioner.post(
+            reverse("cases:sent-back-detail", args=[rugby_case.pk]), {"decision": "SETTLE"}
+        ).status_code
+        == 403
+    )
 
     warwick = Team.objects.get(slug="family-help-warwick")
     response = client_for("fc_manager").post(
@@ -125,9 +134,7 @@ def test_the_fhlp_opens_the_case_the_consultation_and_the_letter(
     assert client.get(reverse("referrals:step-concerns", args=[consultation.pk])).status_code == 403
 
 
-def test_the_case_page_logs_the_child_and_everyone_it_names(
-    rugby_case, client_for, rugby_family
-):
+def test_the_case_page_logs_the_child_and_everyone_it_names(rugby_case, client_for, rugby_family):
     from people.models import LivesWith
 
     LivesWith.objects.create(person_a=rugby_family["mother"], person_b=rugby_family["child"])
@@ -176,10 +183,14 @@ def test_only_a_registered_social_worker_is_offered_as_qualified_for_child_prote
     page = client_for("macpt_manager").get(reverse("cases:allocate", args=[case.pk]))
 
     assert "it can only go to a registered social worker" in _text(page)
-    assert "Leon Barker (Lead Child Protection Practitioner, registered social worker" in _text(page)
+    assert "Leon Barker (Lead Child Protection Practitioner, registered social worker" in _text(
+        page
+    )
 
 
-def test_my_cases_and_the_team_caseload_show_the_work(rugby_case, client_for, team_manager, rugby_fhlp):
+def test_my_cases_and_the_team_caseload_show_the_work(
+    rugby_case, client_for, team_manager, rugby_fhlp
+):
     case_accept(case=rugby_case, manager=team_manager)
     case_allocate(case=rugby_case, worker=rugby_fhlp, manager=team_manager)
 

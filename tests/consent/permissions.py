@@ -103,8 +103,6 @@ ROUTES = [
     ),
     Route("consent:sharing-log", expect(403, auditor=200, fc_manager=200, team_manager=200)),
     Route("api-consent-records", API, kwargs=_api_query(), logs_access=True, post=API_RECORDING),
-    Route(
-        "api-consent-exceptions", API, kwargs=_api_query(), logs_access=True, post=API_RECORDING
-    ),
+    Route("api-consent-exceptions", API, kwargs=_api_query(), logs_access=True, post=API_RECORDING),
     Route("api-consent-check", API, kwargs=_api_query(purpose="REFERRAL"), logs_access=True),
 ]
