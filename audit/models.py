@@ -21,22 +21,8 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 class AppendOnlyModel(models.Model):
     """A record written once and never changed or removed through the application: logs that
-    auditors rely on (who saw a record, what was shared with whom).
-
-    On PostgreSQL each row is also on a hash chain (audit/chain.py): a trigger fills in the three
-    chain fields as the row is inserted, over the values of the model's HASHED_FIELDS, and
-    `manage.py audit_verify` names the first row changed or removed since. Adding a field to a
-    chained model means adding it to HASHED_FIELDS and a migration re-running
-    audit.triggers.hash_chain with the longer list.
-    """
-
-    HASHED_FIELDS: tuple[str, ...] = ()
-
-    chain_seq = models.BigIntegerField(
-        null=True, unique=True, editable=False, help_text="The row's place in the hash chain"
-    )
-    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
-    row_hash = models.CharField(max_length=64, blank=True, editable=False)
+    auditors rely on (who saw a record, what was shared with whom), and records kept as written
+    (a case's chronology and notes: a correction is a new row)."""
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -52,6 +38,27 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{self._meta.verbose_name} rows cannot be deleted")
 
 
+class HashChainedModel(AppendOnlyModel):
+    """An append-only log whose rows are also on a hash chain (the access and sharing logs).
+
+    On PostgreSQL a trigger fills in the three chain fields as the row is inserted (audit/chain.py),
+    over the values of the model's HASHED_FIELDS, and `manage.py audit_verify` names the first row
+    changed or removed since. Adding a field to a chained model means adding it to HASHED_FIELDS
+    and a migration re-running audit.triggers.hash_chain with the longer list.
+    """
+
+    HASHED_FIELDS: tuple[str, ...] = ()
+
+    chain_seq = models.BigIntegerField(
+        null=True, unique=True, editable=False, help_text="The row's place in the hash chain"
+    )
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class AccessAction(models.TextChoices):
     VIEW = "VIEW", "Viewed"
     SEARCH = "SEARCH", "Searched"
@@ -59,7 +66,7 @@ class AccessAction(models.TextChoices):
     CHANGE = "CHANGE", "Changed"
 
 
-class AccessLog(AppendOnlyModel):
+class AccessLog(HashChainedModel):
     """Who looked at which child's record, when and from where. Written once, never changed.
 
     Ids of people and records are kept as values, not foreign keys, so a merge or a deletion

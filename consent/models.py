@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from audit.models import AppendOnlyModel
+from audit.models import HashChainedModel
 
 
 class Purpose(models.TextChoices):
@@ -221,7 +221,7 @@ class SharingDecision(models.TextChoices):
     WITHHELD = "WITHHELD", "Withheld"
 
 
-class SharingRecord(AppendOnlyModel):
+class SharingRecord(HashChainedModel):
     """What was shared (or deliberately withheld), with whom, why and on which lawful basis.
     Every letter or export that leaves the system writes one; nothing changes it afterwards."""
 

@@ -560,4 +560,4 @@ def test_an_authorised_outcome_cannot_be_returned_and_nothing_changes(client_for
     link = ConsultationChild.objects.get()
     assert (link.authorisation, link.manager_note) == (AuthorisationStatus.AUTHORISED, "Agreed")
     assert Consultation.objects.get().status == ConsultationStatus.COMPLETE
-    assert Case.objects.get().status == "UNALLOCATED"
+    assert Case.objects.get().status == "INCOMING"
