@@ -18,7 +18,6 @@ from consent.models import (
 )
 from consent.selectors import consent_check, consent_exceptions_for_child, consent_records_for_child
 from consent.services import ConsentRuleError, consent_exception_record, consent_record_answer
-from people.models import Person
 from people.selectors import people_visible_to
 
 
@@ -136,7 +135,9 @@ class ConsentRecordListCreate(APIView):
         data = payload.validated_data
         child = _child_for(request, data["child"])
         given_by = (
-            Person.objects.filter(pk=data.get("given_by")).first() if data.get("given_by") else None
+            people_visible_to(user=request.user).filter(pk=data.get("given_by")).first()
+            if data.get("given_by")
+            else None
         )
         try:
             record = consent_record_answer(

@@ -128,10 +128,10 @@ def sharing_records_for_child(*, child):
     return SharingRecord.objects.filter(person_id=child.pk).select_related("decided_by")
 
 
-def consent_answerers_for(*, child):
-    """Who can be chosen as having answered: the child, and everyone recorded as related to them,
-    PR holders first."""
-    from people.models import Person
+def consent_answerers_for(*, user, child):
+    """Who can be chosen as having answered: the child, and everyone recorded as related to them
+    whom the user may see (restricted records are left out), PR holders first."""
+    from people.selectors import people_visible_to
 
     related = (
         Relationship.objects.filter(to_person=child)
@@ -140,9 +140,9 @@ def consent_answerers_for(*, child):
     )
     holders = parental_responsibility_holder_ids(child=child)
     people = list(
-        Person.objects.filter(Q(pk=child.pk) | Q(pk__in=related)).order_by(
-            "family_name", "given_name"
-        )
+        people_visible_to(user=user)
+        .filter(Q(pk=child.pk) | Q(pk__in=related))
+        .order_by("family_name", "given_name")
     )
     return sorted(people, key=lambda person: (person.pk not in holders, person.pk == child.pk))
 

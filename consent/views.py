@@ -54,7 +54,7 @@ def child_consent(request, person_id):
 def consent_answer_create(request, person_id):
     _require(rules.can_record_consent(request.user))
     child = person_get_for_user(request=request, person_id=person_id)
-    answerers = consent_answerers_for(child=child)
+    answerers = consent_answerers_for(user=request.user, child=child)
     people = Person.objects.filter(pk__in=[person.pk for person in answerers])
     form = ConsentAnswerForm(request.POST if request.method == "POST" else None, people=people)
     if request.method == "POST" and form.is_valid():

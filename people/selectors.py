@@ -1,33 +1,107 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts import rules
 from audit.access import record_get_for_user
-from people.models import ChronologyEvent, LivesWith, Person, PersonMerge, Relationship
+from audit.services import access_log_record_list
+from people.models import (
+    BreakGlassAccess,
+    ChronologyEvent,
+    LivesWith,
+    Person,
+    PersonMerge,
+    Relationship,
+)
+from people.restriction import break_glass_person_ids, restriction_q
 from people.search import Match, person_search  # noqa: F401  (the search is a selector too)
 
 
 def people_visible_to(*, user):
-    """The people this user may see. Later issues widen case workers' scope to their teams' cases."""
+    """The people this user may see: their scope (the front door sees everyone; later issues
+    widen case workers' scope to their teams' cases), cut by the restriction rule
+    (``people.restriction.restriction_q``), plus anyone in an unexpired break-glass access."""
     people = Person.objects.all()
     if not rules.can_use_front_door(user):
-        return people.none()
-    if not rules.can_see_restricted_records(user):
-        people = people.filter(restricted=False)
-    return people
+        if not rules.can_break_glass(user):
+            return people.none()
+        return people.filter(pk__in=break_glass_person_ids(user=user))
+    return people.filter(restriction_q(user=user))
+
+
+class PersonNotFound(Http404):
+    """The same 404 whether the person does not exist or the user may not see them; the 404
+    page offers break-glass access to roles that may use it (and only to them), so it confirms
+    nothing about the record to anyone."""
+
+    def __init__(self, person_id):
+        super().__init__("No person found")
+        try:
+            self.break_glass_url = reverse("people:break-glass", args=[person_id])
+        except NoReverseMatch:  # not a person id at all
+            self.break_glass_url = ""
 
 
 def person_get_for_user(*, request, person_id, reason: str = "") -> Person:
+    try:
+        return record_get_for_user(
+            request=request,
+            visible=people_visible_to(user=request.user),
+            pk=person_id,
+            record_type="person",
+            person_id_of=lambda person: person.pk,
+            reason=reason,
+        )
+    except Http404:
+        raise PersonNotFound(person_id) from None
+
+
+def people_shown_log(*, request, subject: Person, people, reason: str) -> int:
+    """One access-log row for each person shown on a page about ``subject`` (relatives, parental
+    responsibility holders, household members), besides the subject's own row."""
+    ids = [person.pk for person in people if person is not None and person.pk != subject.pk]
+    if not ids:
+        return 0
+    return access_log_record_list(
+        request=request, record_type="person", record_id=subject.pk, person_ids=ids, reason=reason
+    )
+
+
+def person_for_break_glass(*, person_id) -> Person:
+    """The record a worker breaks glass for: any person not merged away, else a 404."""
+    person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
+    if person is None:
+        raise Http404("No person found")
+    return person
+
+
+def break_glass_awaiting_review():
+    return BreakGlassAccess.objects.filter(review="").select_related("user", "person")
+
+
+def break_glass_reviewed(*, limit: int = 50):
+    return (
+        BreakGlassAccess.objects.exclude(review="")
+        .select_related("user", "person", "reviewed_by")
+        .order_by("-reviewed_at")[:limit]
+    )
+
+
+def break_glass_get_for_reviewer(*, request, access_id) -> BreakGlassAccess:
+    if not rules.can_review_break_glass(request.user):
+        raise PermissionDenied
     return record_get_for_user(
         request=request,
-        visible=people_visible_to(user=request.user),
-        pk=person_id,
-        record_type="person",
-        person_id_of=lambda person: person.pk,
-        reason=reason,
+        visible=BreakGlassAccess.objects.select_related("user", "person", "reviewed_by"),
+        pk=access_id,
+        record_type="break-glass",
+        person_id_of=lambda access: access.person_id,
+        reason="break-glass review",
     )
 
 

@@ -13,14 +13,18 @@ Merging two people moves their events with them, and undoing the merge moves the
 """
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from audit.services import AccessAction, access_log_record
+from audit.services import AccessAction, access_log_record_list
 from people.codes import Disability, Sex
 from people.identifiers import (
     la_child_id_normalise,
@@ -49,6 +53,8 @@ from people.models import (
     Relationship,
 )
 from people.names import name_normalise
+
+logger = logging.getLogger(__name__)
 
 
 class PersonMergeRefused(Exception):
@@ -199,6 +205,7 @@ def person_create(*, details: PersonDetails, created_by) -> Person:
         restricted=details.restricted,
         restriction_category=details.restriction_category if details.restricted else "",
         created_by=created_by,
+        **(restriction_fields(set_by=created_by) if details.restricted else {}),
     )
     _name_write(
         person=person,
@@ -480,11 +487,14 @@ def person_search_log(*, request, criteria: dict, matches: list) -> PersonSearch
     search = PersonSearch.objects.create(
         user=request.user, criteria=criteria, result_count=len(matches)
     )
-    access_log_record(
+    # One row per person shown (a restricted placeholder shows nobody); one naming nobody when
+    # the search found no one the user may see.
+    access_log_record_list(
         request=request,
         action=AccessAction.SEARCH,
         record_type="person-search",
         record_id=search.pk,
+        person_ids=[match.person.pk for match in matches if match.person] or [None],
         reason=f"{len(matches)} result{'s' if len(matches) != 1 else ''}",
     )
     return search
@@ -698,3 +708,186 @@ def person_merge_undo(*, merge: PersonMerge, undone_by) -> PersonMerge:
     _event(survivor, "MERGE_UNDONE", f"Merge of record {merged.pk} undone", undone_by)
     _event(merged, "MERGE_UNDONE", f"Separated again from record {survivor.pk}", undone_by)
     return merge
+
+
+# --- Restricted records and break-glass ------------------------------------------------------
+
+
+class RestrictionRefused(Exception):
+    """A restriction or break-glass change that cannot be made; the message says why."""
+
+
+def restriction_fields(*, set_by, now=None) -> dict:
+    """Who restricted a record, when, and when it is due for review."""
+    from people.restriction import restriction_review_date
+
+    now = now or timezone.now()
+    return {
+        "restricted_by": set_by,
+        "restricted_at": now,
+        "restriction_review_date": restriction_review_date(on=timezone.localdate(now)),
+    }
+
+
+@transaction.atomic
+def person_restrict(*, person: Person, category: str, set_by) -> Person:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.merged_into_id:
+        raise RestrictionRefused("This record was merged into another: restrict that one")
+    person.restricted, person.restriction_category = True, category
+    for field, value in restriction_fields(set_by=set_by).items():
+        setattr(person, field, value)
+    person.save(
+        update_fields=[
+            "restricted",
+            "restriction_category",
+            "restricted_by",
+            "restricted_at",
+            "restriction_review_date",
+        ]
+    )
+    return person
+
+
+@transaction.atomic
+def restriction_grant(*, person: Person, user, granted_by):
+    """Name a worker who may see this restricted person."""
+    from people.models import RestrictionGrant
+
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not person.restricted:
+        raise RestrictionRefused("This record is not restricted: everyone in scope can see it")
+    existing = RestrictionGrant.objects.filter(person=person, user=user, ended_at__isnull=True)
+    if existing.exists():
+        raise RestrictionRefused(f"{user} can already see this record")
+    return RestrictionGrant.objects.create(
+        person=person, user=user, granted_by=granted_by, granted_at=timezone.now()
+    )
+
+
+def _break_glass_owner(person: Person):
+    """Who answers for the record: the allocated worker of an open case, else whoever
+    restricted it, else whoever created it."""
+    case = (
+        person.cases.exclude(status="CLOSED")
+        .filter(allocated_to__isnull=False)
+        .select_related("allocated_to")
+        .order_by("-opened_at")
+        .first()
+    )
+    return case.allocated_to if case else (person.restricted_by or person.created_by)
+
+
+def _break_glass_notify(access_id) -> None:
+    from accounts.models import Role, User
+    from people.models import BreakGlassAccess
+
+    access = BreakGlassAccess.objects.select_related("user", "person").get(pk=access_id)
+    owner = _break_glass_owner(access.person)
+    managers = User.objects.filter(role=Role.FC_MANAGER, is_active=True).exclude(email="")
+    to = sorted({u.email for u in managers} | ({owner.email} if owner and owner.email else set()))
+    if not to:
+        logger.warning("Break-glass %s: nobody to tell (no manager or owner email)", access.pk)
+        return
+    review = f"{settings.LETTER_BASE_URL}{reverse('people:break-glass-review', args=[access.pk])}"
+    send_mail(
+        subject="Break-glass access to a restricted or out-of-scope record",
+        message=(
+            f"{access.user} ({access.user.get_role_display()}) used break-glass access to a "
+            f"record at {timezone.localtime(access.started_at):%-d %B %Y %H:%M}, until "
+            f"{timezone.localtime(access.expires_at):%H:%M}.\n\n"
+            f"Reason: {access.get_reason_display()}\n{access.reason_detail}\n\n"
+            f"A manager must review this use: {review}\n"
+        ),
+        from_email=None,
+        recipient_list=to,
+    )
+
+
+@transaction.atomic
+def break_glass_start(*, user, person: Person, reason: str, reason_detail: str, now=None):
+    """Open emergency access to one record for ``BREAK_GLASS_HOURS``; the record's owner and the
+    Family Connect managers are emailed once the access is saved."""
+    from people.models import BreakGlassAccess, BreakGlassReason
+
+    errors = {}
+    if reason not in BreakGlassReason.values:
+        errors["reason"] = "Select why you need this record"
+    if not reason_detail.strip():
+        errors["reason_detail"] = "Explain why you need this record now"
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    access = BreakGlassAccess.objects.create(
+        person=person,
+        user=user,
+        reason=reason,
+        reason_detail=reason_detail.strip(),
+        started_at=now,
+        expires_at=now + dt.timedelta(hours=settings.BREAK_GLASS_HOURS),
+    )
+    transaction.on_commit(lambda: _break_glass_notify(access.pk))
+    return access
+
+
+@transaction.atomic
+def break_glass_review(*, access, manager, review: str, note: str = ""):
+    """A manager's verdict on one use of break-glass: agreed, or referred to information
+    governance. Each use is reviewed once, and never by the worker who used it."""
+    from people.models import BreakGlassAccess, BreakGlassReview
+
+    access = BreakGlassAccess.objects.select_for_update().get(pk=access.pk)
+    if access.review:
+        raise RestrictionRefused(
+            f"This use was already reviewed by {access.reviewed_by} ({access.get_review_display()})"
+        )
+    if access.user_id == manager.pk:
+        raise RestrictionRefused("Another manager must review your own use of break-glass")
+    if review not in BreakGlassReview.values:
+        raise ValidationError({"review": "Select agree or refer to information governance"})
+    if review == BreakGlassReview.REFERRED and not note.strip():
+        raise ValidationError({"review_note": "Say what information governance should look at"})
+    access.review, access.review_note = review, note.strip()
+    access.reviewed_by, access.reviewed_at = manager, timezone.now()
+    access.save(update_fields=["review", "review_note", "reviewed_by", "reviewed_at"])
+    return access
+
+
+def restriction_review_remind(*, today=None) -> int:
+    """Email the managers about each restriction whose review is due: once per restriction per
+    due date, however often this runs (a conditional update claims each reminder)."""
+    from accounts.models import Role, User
+
+    today = today or timezone.localdate()
+    due = Person.objects.filter(
+        restricted=True, restriction_review_date__lte=today, merged_into__isnull=True
+    ).exclude(restriction_reminded_for=models.F("restriction_review_date"))
+    sent = 0
+    for person in due.select_related("restricted_by"):
+        claimed = (
+            Person.objects.filter(
+                pk=person.pk, restriction_review_date=person.restriction_review_date
+            )
+            .exclude(restriction_reminded_for=person.restriction_review_date)
+            .update(restriction_reminded_for=person.restriction_review_date)
+        )
+        if not claimed:
+            continue
+        managers = User.objects.filter(role=Role.FC_MANAGER, is_active=True).exclude(email="")
+        to = sorted({u.email for u in managers})
+        if not to:
+            logger.warning("Restriction review due for %s: no manager has an email", person.pk)
+            continue
+        page = f"{settings.LETTER_BASE_URL}{reverse('people:person-detail', args=[person.pk])}"
+        send_mail(
+            subject="A restricted record is due for review",
+            message=(
+                f"A record restricted ({person.get_restriction_category_display()}) by "
+                f"{person.restricted_by or 'an unknown user'} is due for review on "
+                f"{person.restriction_review_date:%-d %B %Y}.\n\nReview it: {page}\n"
+            ),
+            from_email=None,
+            recipient_list=to,
+        )
+        sent += 1
+    return sent

@@ -23,11 +23,14 @@ QUEUE_PAGE_SIZE = 100
 
 
 def consultations_visible_to(*, user):
-    """Family Connect sees every consultation; nobody else does yet (case workers will see those
+    """Family Connect sees every consultation except those naming a child the restriction rule
+    hides from the user (people.restriction); nobody else does yet (case workers will see those
     that opened a case in their team)."""
+    from people.restriction import people_hidden_from
+
     if not rules.can_take_consultations(user):
         return Consultation.objects.none()
-    return Consultation.objects.all()
+    return Consultation.objects.exclude(children__child__in=people_hidden_from(user=user))
 
 
 @dataclass(frozen=True)
