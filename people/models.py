@@ -427,6 +427,11 @@ class ChronologyEvent(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="chronology")
+    # Someone else the event names (a relative, a household member): readers hide its title
+    # from a user the restriction rule hides that person from.
+    about_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="chronology_mentions"
+    )
     occurred_at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=40, help_text="e.g. PERSON_RECORDED, CONSULTATION")
     title = models.CharField(max_length=200)

@@ -249,18 +249,35 @@ def household_for(*, user, person: Person) -> list[RelatedPerson]:
     ]
 
 
-def chronology_for(*, person: Person):
-    return ChronologyEvent.objects.filter(person=person).select_related("recorded_by")
+HIDDEN_EVENT_TITLE = "Recorded with a restricted record"
 
 
-def household_timeline(*, user, person: Person):
+def _events_as_seen_by(*, user, events) -> list:
+    """Events as the user may see them: one naming a person the user may not see keeps its
+    date and kind but loses its words."""
+    events = list(events)
+    about = {event.about_person_id for event in events if event.about_person_id}
+    visible = _visible_ids(user, about) if about else set()
+    for event in events:
+        if event.about_person_id and event.about_person_id not in visible:
+            event.title, event.summary = HIDDEN_EVENT_TITLE, ""
+    return events
+
+
+def chronology_for(*, user, person: Person, limit: int = 200) -> list:
+    events = ChronologyEvent.objects.filter(person=person).select_related("recorded_by")
+    return _events_as_seen_by(user=user, events=events[:limit])
+
+
+def household_timeline(*, user, person: Person, limit: int = 500) -> list:
     """Events about anyone in the household, newest first; hidden people's events are left out."""
     ids = _visible_ids(user, household_ids(person=person)) | {person.pk}
-    return (
+    events = (
         ChronologyEvent.objects.filter(person__in=ids)
         .select_related("person", "recorded_by")
         .order_by("-occurred_at", "-recorded_at")
     )
+    return _events_as_seen_by(user=user, events=events[:limit])
 
 
 def merges_for(*, person: Person):

@@ -82,10 +82,14 @@ def chronology_event_record(
     source_type: str = "",
     source_id: str = "",
     recorded_by=None,
+    about_person: Person | None = None,
 ) -> ChronologyEvent:
-    """Add one event to a person's chronology (and so to their household's timeline)."""
+    """Add one event to a person's chronology (and so to their household's timeline). An event
+    naming someone else gives them as ``about_person``, so that a reader who may not see them
+    (a restricted record) is not shown the event's words."""
     return ChronologyEvent.objects.create(
         person=person,
+        about_person=about_person,
         occurred_at=occurred_at,
         kind=kind,
         title=title[:200],
@@ -96,9 +100,10 @@ def chronology_event_record(
     )
 
 
-def _event(person, kind, title, by, summary=""):
+def _event(person, kind, title, by, summary="", about=None):
     return chronology_event_record(
         person=person,
+        about_person=about,
         occurred_at=timezone.now(),
         kind=kind,
         title=title,
@@ -391,8 +396,8 @@ def relationship_record(
         created_by=created_by,
     )
     title = f"Relationship recorded: {relationship}"
-    _event(from_person, "RELATIONSHIP_RECORDED", title, created_by)
-    _event(to_person, "RELATIONSHIP_RECORDED", title, created_by)
+    _event(from_person, "RELATIONSHIP_RECORDED", title, created_by, about=to_person)
+    _event(to_person, "RELATIONSHIP_RECORDED", title, created_by, about=from_person)
     return relationship
 
 
@@ -439,8 +444,20 @@ def relationship_end(*, relationship: Relationship, end_date: dt.date, ended_by)
     relationship.end_date = end_date
     relationship.save(update_fields=["end_date"])
     title = f"Relationship ended: {relationship}"
-    _event(relationship.from_person, "RELATIONSHIP_ENDED", title, ended_by)
-    _event(relationship.to_person, "RELATIONSHIP_ENDED", title, ended_by)
+    _event(
+        relationship.from_person,
+        "RELATIONSHIP_ENDED",
+        title,
+        ended_by,
+        about=relationship.to_person,
+    )
+    _event(
+        relationship.to_person,
+        "RELATIONSHIP_ENDED",
+        title,
+        ended_by,
+        about=relationship.from_person,
+    )
     return relationship
 
 
@@ -460,8 +477,8 @@ def lives_with_record(
     link = LivesWith.objects.create(
         person_a=person_a, person_b=person_b, since_date=since_date, created_by=created_by
     )
-    _event(person_a, "LIVES_WITH", f"Living with {person_b}", created_by)
-    _event(person_b, "LIVES_WITH", f"Living with {person_a}", created_by)
+    _event(person_a, "LIVES_WITH", f"Living with {person_b}", created_by, about=person_b)
+    _event(person_b, "LIVES_WITH", f"Living with {person_a}", created_by, about=person_a)
     return link
 
 
@@ -473,8 +490,21 @@ def lives_with_end(*, link: LivesWith, until_date: dt.date, ended_by) -> LivesWi
         )
     link.until_date = until_date
     link.save(update_fields=["until_date"])
-    _event(link.person_a, "LIVES_WITH_ENDED", f"No longer living with {link.person_b}", ended_by)
-    _event(link.person_b, "LIVES_WITH_ENDED", f"No longer living with {link.person_a}", ended_by)
+    ended = "LIVES_WITH_ENDED"
+    _event(
+        link.person_a,
+        ended,
+        f"No longer living with {link.person_b}",
+        ended_by,
+        about=link.person_b,
+    )
+    _event(
+        link.person_b,
+        ended,
+        f"No longer living with {link.person_a}",
+        ended_by,
+        about=link.person_a,
+    )
     return link
 
 

@@ -220,7 +220,7 @@ def person_detail(request, person_id):
         "relationships": relationships,
         "pr_holders": pr_holders,
         "household": household,
-        "chronology": chronology_for(person=person)[:200],
+        "chronology": chronology_for(user=request.user, person=person),
         "merges": merges_for(person=person),
         "can_merge": rules.can_manage_people(request.user),
     }
@@ -231,7 +231,7 @@ def person_detail(request, person_id):
 def household_view(request, person_id):
     person = person_get_for_user(request=request, person_id=person_id, reason="household timeline")
     household = household_for(user=request.user, person=person)
-    timeline = list(household_timeline(user=request.user, person=person)[:500])
+    timeline = household_timeline(user=request.user, person=person)
     people_shown_log(
         request=request,
         subject=person,
