@@ -280,4 +280,3 @@ def test_the_walk_finds_the_child_where_a_manager_may_see_them(planted, client_f
         "people-api:person-list",
         "consent:answer-create",
     } <= set(found)
-
