@@ -20,6 +20,9 @@ class User(AbstractUser):
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)
     job_title = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # When the user's latest break-glass access ends (people.services.break_glass_start keeps
+    # it), so that a request costs no query to learn the user holds none.
+    break_glass_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -88,6 +88,8 @@ def break_glass_reasons(*, user) -> dict:
     read of them is logged with (``people.middleware`` hands this to the access log)."""
     if not rules.can_break_glass(user):
         return {}
+    if user.break_glass_until is None or user.break_glass_until <= timezone.now():
+        return {}
     accesses = BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).order_by(
         "started_at"
     )

@@ -21,6 +21,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -855,6 +856,13 @@ def break_glass_start(*, user, person: Person, reason: str, reason_detail: str, 
         reason_detail=reason_detail.strip(),
         started_at=now,
         expires_at=now + dt.timedelta(hours=settings.BREAK_GLASS_HOURS),
+    )
+    from accounts.models import User
+
+    User.objects.filter(pk=user.pk).update(
+        break_glass_until=Greatest(
+            Coalesce("break_glass_until", access.expires_at), access.expires_at
+        )
     )
     transaction.on_commit(lambda: _break_glass_notify(access.pk))
     return access
