@@ -375,3 +375,19 @@ class BreakGlassReviewForm(forms.Form):
             Field.textarea("review_note"),
             Button("save", "Record review"),
         )
+
+
+class RestrictionGrantForm(forms.Form):
+    username = forms.CharField(
+        label="Username of the worker who may see this record",
+        max_length=150,
+        error_messages={"required": "Enter the worker's username"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.text("username", field_width=20), Button("grant", "Name this worker")
+        )

@@ -72,6 +72,12 @@ def people_shown_log(*, request, subject: Person, people, reason: str) -> int:
     )
 
 
+def restriction_grants_for(*, person: Person):
+    return person.restriction_grants.filter(ended_at__isnull=True).select_related(
+        "user", "granted_by"
+    )
+
+
 def person_for_break_glass(*, person_id) -> Person:
     """The record a worker breaks glass for: any person not merged away, else a 404."""
     person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()

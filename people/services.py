@@ -796,6 +796,20 @@ def restriction_grant(*, person: Person, user, granted_by):
     )
 
 
+@transaction.atomic
+def restriction_reviewed(*, person: Person, reviewed_by) -> Person:
+    """A manager confirms the restriction still applies: the next review is due in
+    ``RESTRICTION_REVIEW_DAYS``."""
+    from people.restriction import restriction_review_date
+
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not person.restricted:
+        raise RestrictionRefused("This record is not restricted")
+    person.restriction_review_date = restriction_review_date()
+    person.save(update_fields=["restriction_review_date"])
+    return person
+
+
 def _break_glass_owner(person: Person):
     """Who answers for the record: the allocated worker of an open case, else whoever
     restricted it, else whoever created it."""

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts import rules
+from accounts.selectors import staff_by_username
 from audit.services import AccessAction, access_log_record, access_log_record_list
 from familyfirst.redirects import next_url_or
 from people.forms import (
@@ -19,6 +20,7 @@ from people.forms import (
     PersonMergeForm,
     PersonSearchForm,
     RelationshipForm,
+    RestrictionGrantForm,
 )
 from people.search import (
     LIKELY_DUPLICATE_SCORE,
@@ -41,6 +43,7 @@ from people.selectors import (
     person_for_break_glass,
     person_get_for_user,
     relationships_for,
+    restriction_grants_for,
 )
 from people.services import (
     PersonMergeRefused,
@@ -55,6 +58,8 @@ from people.services import (
     person_search_for_create,
     person_search_log,
     relationship_with_household_record,
+    restriction_grant,
+    restriction_reviewed,
 )
 
 
@@ -223,6 +228,7 @@ def person_detail(request, person_id):
         "chronology": chronology_for(user=request.user, person=person),
         "merges": merges_for(person=person),
         "can_merge": rules.can_manage_people(request.user),
+        "can_manage_restriction": rules.can_manage_restriction(request.user),
     }
     return render(request, "people/person_detail.html", context)
 
@@ -442,3 +448,36 @@ def break_glass_review_view(request, access_id):
             messages.success(request, "Review recorded")
             return redirect("people:break-glass-queue")
     return render(request, "people/break_glass_review.html", {"access": access, "form": form})
+
+
+@login_required
+def restriction_view(request, person_id):
+    """A Family Connect manager sees who restricted a record and when, names the workers who may
+    see it, and confirms the restriction at its review."""
+    if not rules.can_manage_restriction(request.user):
+        raise PermissionDenied
+    person = person_get_for_user(request=request, person_id=person_id, reason="restriction")
+    if not person.restricted:
+        raise Http404("This record is not restricted")
+    form = RestrictionGrantForm(request.POST if "grant" in request.POST else None)
+    if request.method == "POST" and "reviewed" in request.POST:
+        restriction_reviewed(person=person, reviewed_by=request.user)
+        messages.success(request, "Restriction confirmed: the next review date is set")
+        return redirect("people:restriction", person_id=person.pk)
+    if form.is_bound and form.is_valid():
+        worker = staff_by_username(username=form.cleaned_data["username"])
+        if worker is None:
+            form.add_error("username", "No active worker has this username")
+        else:
+            try:
+                restriction_grant(person=person, user=worker, granted_by=request.user)
+            except RestrictionRefused as error:
+                form.add_error("username", str(error))
+            else:
+                messages.success(request, f"{worker} can now see this record")
+                return redirect("people:restriction", person_id=person.pk)
+    return render(
+        request,
+        "people/restriction.html",
+        {"person": person, "grants": restriction_grants_for(person=person), "form": form},
+    )

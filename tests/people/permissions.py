@@ -110,6 +110,12 @@ ROUTES = [
     ),
     # The form names nobody (it works the same for an id that does not exist).
     Route("people:break-glass", expect(403, **MAY_BREAK_GLASS), kwargs=_person(**SAFETY)),
+    Route(
+        "people:restriction",
+        expect(403, fc_manager=200),
+        kwargs=_person(**SAFETY),
+        logs_access=True,
+    ),
     Route("people:break-glass-queue", expect(403, fc_manager=200), logs_access=True),
     Route(
         "people:break-glass-review",

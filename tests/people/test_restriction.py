@@ -291,3 +291,37 @@ def test_referring_to_information_governance_needs_a_note(restricted, practition
     assert "Say what information governance should look at" in response.content.decode()
     access.refresh_from_db()
     assert access.review == ""
+
+
+def test_a_manager_names_a_worker_on_the_restriction_page(restricted, client_for, practitioner):
+    url = reverse("people:restriction", args=[restricted.pk])
+    client = client_for("fc_manager")
+
+    unknown = client.post(url, {"grant": "1", "username": "no.such.worker"})
+    named = client.post(url, {"grant": "1", "username": practitioner.username})
+    page = client.get(url)
+
+    assert unknown.status_code == 200
+    assert "No active worker has this username" in unknown.content.decode()
+    assert named.status_code == 302
+    assert "Priya Shah" in page.content.decode()
+    assert (
+        client_for("practitioner")
+        .get(reverse("people:person-detail", args=[restricted.pk]))
+        .status_code
+        == 200
+    )
+
+
+def test_confirming_a_restriction_at_review_sets_the_next_review_date(restricted, client_for):
+    type(restricted).objects.filter(pk=restricted.pk).update(
+        restriction_review_date=timezone.localdate()
+    )
+
+    response = client_for("fc_manager").post(
+        reverse("people:restriction", args=[restricted.pk]), {"reviewed": "1"}
+    )
+
+    assert response.status_code == 302
+    restricted.refresh_from_db()
+    assert restricted.restriction_review_date == timezone.localdate() + dt.timedelta(days=90)
