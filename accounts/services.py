@@ -99,6 +99,12 @@ def _pending_for_decision(change, decided_by):
     return change
 
 
+def _decided(change, status: str, decided_by):
+    change.status, change.decided_by, change.decided_at = status, decided_by, timezone.now()
+    change.save(update_fields=["status", "decided_by", "decided_at"])
+    return change
+
+
 @transaction.atomic
 def account_change_approve(*, change, approved_by: User):
     """Make the change, recording who approved it and when."""
@@ -126,13 +132,7 @@ def account_change_approve(*, change, approved_by: User):
         )
         if not ended:
             raise AccountChangeRefused(f"{user} is not in {change.team}")
-    change.status, change.decided_by, change.decided_at = (
-        AccountChangeStatus.APPROVED,
-        approved_by,
-        timezone.now(),
-    )
-    change.save(update_fields=["status", "decided_by", "decided_at"])
-    return change
+    return _decided(change, AccountChangeStatus.APPROVED, approved_by)
 
 
 @transaction.atomic
@@ -140,10 +140,4 @@ def account_change_reject(*, change, rejected_by: User):
     from accounts.models import AccountChangeStatus
 
     change = _pending_for_decision(change, rejected_by)
-    change.status, change.decided_by, change.decided_at = (
-        AccountChangeStatus.REJECTED,
-        rejected_by,
-        timezone.now(),
-    )
-    change.save(update_fields=["status", "decided_by", "decided_at"])
-    return change
+    return _decided(change, AccountChangeStatus.REJECTED, rejected_by)

@@ -823,18 +823,32 @@ def _break_glass_owner(person: Person):
     return case.allocated_to if case else (person.restricted_by or person.created_by)
 
 
-def _break_glass_notify(access_id) -> None:
+def _family_connect_manager_emails() -> set:
     from accounts.models import Role, User
+
+    return set(
+        User.objects.filter(role=Role.FC_MANAGER, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def _link(url_name: str, pk) -> str:
+    return f"{settings.LETTER_BASE_URL}{reverse(url_name, args=[pk])}"
+
+
+def _break_glass_notify(access_id) -> None:
     from people.models import BreakGlassAccess
 
     access = BreakGlassAccess.objects.select_related("user", "person").get(pk=access_id)
     owner = _break_glass_owner(access.person)
-    managers = User.objects.filter(role=Role.FC_MANAGER, is_active=True).exclude(email="")
-    to = sorted({u.email for u in managers} | ({owner.email} if owner and owner.email else set()))
+    to = sorted(
+        _family_connect_manager_emails() | ({owner.email} if owner and owner.email else set())
+    )
     if not to:
         logger.warning("Break-glass %s: nobody to tell (no manager or owner email)", access.pk)
         return
-    review = f"{settings.LETTER_BASE_URL}{reverse('people:break-glass-review', args=[access.pk])}"
+    review = _link("people:break-glass-review", access.pk)
     send_mail(
         subject="Break-glass access to a restricted or out-of-scope record",
         message=(
@@ -908,12 +922,15 @@ def break_glass_review(*, access, manager, review: str, note: str = ""):
 def restriction_review_remind(*, today=None) -> int:
     """Email the managers about each restriction whose review is due: once per restriction per
     due date, however often this runs (a conditional update claims each reminder)."""
-    from accounts.models import Role, User
-
     today = today or timezone.localdate()
+    to = sorted(_family_connect_manager_emails())
     due = Person.objects.filter(
         restricted=True, restriction_review_date__lte=today, merged_into__isnull=True
     ).exclude(restriction_reminded_for=models.F("restriction_review_date"))
+    if not to:
+        if due.exists():
+            logger.warning("Restriction reviews are due but no manager has an email address")
+        return 0
     sent = 0
     for person in due.select_related("restricted_by"):
         claimed = (
@@ -925,18 +942,13 @@ def restriction_review_remind(*, today=None) -> int:
         )
         if not claimed:
             continue
-        managers = User.objects.filter(role=Role.FC_MANAGER, is_active=True).exclude(email="")
-        to = sorted({u.email for u in managers})
-        if not to:
-            logger.warning("Restriction review due for %s: no manager has an email", person.pk)
-            continue
-        page = f"{settings.LETTER_BASE_URL}{reverse('people:person-detail', args=[person.pk])}"
         send_mail(
             subject="A restricted record is due for review",
             message=(
                 f"A record restricted ({person.get_restriction_category_display()}) by "
                 f"{person.restricted_by or 'an unknown user'} is due for review on "
-                f"{person.restriction_review_date:%-d %B %Y}.\n\nReview it: {page}\n"
+                f"{person.restriction_review_date:%-d %B %Y}.\n\n"
+                f"Review it: {_link('people:restriction', person.pk)}\n"
             ),
             from_email=None,
             recipient_list=to,
