@@ -23,6 +23,11 @@ class UserAdmin(DjangoUserAdmin):
         ("Family Connect", {"fields": ("role", "job_title", "phone")}),
     )
 
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are made inactive, never deleted: every record and log row points at them,
+        # and the delete page listed those records by name, restricted people included.
+        return False
+
     def get_readonly_fields(self, request, obj=None):
         readonly = set(super().get_readonly_fields(request, obj)) | set(PRIVILEGE_FIELDS)
         if obj is not None and obj.pk == request.user.pk:
