@@ -197,5 +197,5 @@ class ConsentCheck(APIView):
         if purpose not in Purpose.values:
             raise ValidationError({"purpose": [f"Choose one of {', '.join(Purpose.values)}"]})
         child = _child_for(request, request.query_params.get("child"))
-        result = consent_check(child=child, purpose=purpose)
+        result = consent_check(child=child, purpose=purpose, user=request.user)
         return Response({"allowed": result.allowed, "reason": result.reason})

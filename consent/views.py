@@ -12,6 +12,7 @@ from consent.forms import ApproveForm, ConsentAnswerForm, ConsentExceptionForm, 
 from consent.models import ConsentException, ConsentRecord, ConsentStatus
 from consent.selectors import (
     consent_answerers_for,
+    consent_givers_label,
     consent_panel_for,
     exceptions_awaiting_approval,
 )
@@ -44,7 +45,7 @@ def child_consent(request, person_id):
         "consent/child_consent.html",
         {
             "child": child,
-            "panel": consent_panel_for(child=child),
+            "panel": consent_panel_for(user=request.user, child=child),
             "can_record": rules.can_record_consent(request.user),
         },
     )
@@ -91,6 +92,7 @@ def consent_withdraw_view(request, consent_id):
         record_type="consent",
         person_id_of=lambda record: record.child_id,
     )
+    consent_givers_label(user=request.user, records=[consent])
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -325,3 +325,48 @@ def test_confirming_a_restriction_at_review_sets_the_next_review_date(restricted
     assert response.status_code == 302
     restricted.refresh_from_db()
     assert restricted.restriction_review_date == timezone.localdate() + dt.timedelta(days=90)
+
+
+def test_the_consent_panel_does_not_name_a_restricted_person_who_answered(client_for, fc_manager):
+    from consent.models import Capacity, ConsentStatus, Method, Purpose
+    from consent.services import consent_record_answer
+    from people.models import RelationshipKind
+    from people.services import relationship_with_household_record
+
+    child = PersonFactory(given_name="Noah", family_name="Pell", created_by=fc_manager)
+    mother = PersonFactory(given_name="Imelda", family_name="Vasquez-Thorne", created_by=fc_manager)
+    relationship_with_household_record(
+        from_person=mother,
+        to_person=child,
+        kind=RelationshipKind.PARENT,
+        parental_responsibility=True,
+        created_by=fc_manager,
+    )
+    consent_record_answer(
+        child=child,
+        purpose=Purpose.REFERRAL,
+        status=ConsentStatus.GIVEN,
+        recorded_by=fc_manager,
+        given_by=mother,
+        capacity=Capacity.PARENTAL_RESPONSIBILITY,
+        method=Method.VERBAL,
+    )
+    person_restrict(
+        person=mother, category=RestrictionCategory.STAFF_OR_RELATIVE, set_by=fc_manager
+    )
+    url = reverse("consent:child-consent", args=[child.pk])
+
+    hidden = client_for("practitioner").get(url)
+    shown = client_for("fc_manager").get(url)
+
+    assert (hidden.status_code, shown.status_code) == (200, 200)
+    assert "Vasquez-Thorne" not in hidden.content.decode()
+    assert "Someone whose record is restricted" in hidden.content.decode()
+    assert "given by someone whose record is restricted" in hidden.content.decode()
+    assert "Imelda Vasquez-Thorne" in shown.content.decode()
+
+    checked = client_for("practitioner").get(
+        reverse("api-consent-check"), {"child": str(child.pk), "purpose": Purpose.REFERRAL}
+    )
+    assert checked.status_code == 200
+    assert "Vasquez-Thorne" not in checked.content.decode()
