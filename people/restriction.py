@@ -59,8 +59,15 @@ def restriction_q(*, user) -> Q:
     visible |= Q(
         pk__in=RestrictionGrant.objects.filter(user=user, ended_at__isnull=True).values("person")
     )
-    visible |= Q(pk__in=break_glass_person_ids(user=user))
+    if _may_hold_break_glass(user):
+        visible |= Q(pk__in=break_glass_person_ids(user=user))
     return visible
+
+
+def _may_hold_break_glass(user) -> bool:
+    """False when the user's row says no break-glass access is open (costs no query)."""
+    until = getattr(user, "break_glass_until", None)
+    return until is not None and until > timezone.now()
 
 
 def people_hidden_from(*, user):
@@ -88,7 +95,7 @@ def break_glass_reasons(*, user) -> dict:
     read of them is logged with (``people.middleware`` hands this to the access log)."""
     if not rules.can_break_glass(user):
         return {}
-    if user.break_glass_until is None or user.break_glass_until <= timezone.now():
+    if not _may_hold_break_glass(user):
         return {}
     accesses = BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).order_by(
         "started_at"

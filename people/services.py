@@ -892,6 +892,8 @@ def break_glass_start(*, user, person: Person, reason: str, reason_detail: str, 
             Coalesce("break_glass_until", access.expires_at), access.expires_at
         )
     )
+    held = getattr(user, "break_glass_until", None)
+    user.break_glass_until = max(held, access.expires_at) if held else access.expires_at
     transaction.on_commit(lambda: _break_glass_notify(access.pk))
     return access
 
