@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -31,6 +33,9 @@ class User(AbstractUser):
         validators=[SWE_NUMBER],
         help_text="Blank if you are not a registered social worker",
     )
+    # When the user's latest break-glass access ends (people.services.break_glass_start keeps
+    # it), so that a request costs no query to learn the user holds none.
+    break_glass_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -45,3 +50,64 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return self.get_role_display() if self.role else "No role"
+
+
+class AccountChangeKind(models.TextChoices):
+    ROLE = "ROLE", "Change role"
+    JOIN_TEAM = "JOIN_TEAM", "Add to a team"
+    LEAVE_TEAM = "LEAVE_TEAM", "Remove from a team"
+
+
+class AccountChangeStatus(models.TextChoices):
+    PENDING = "PENDING", "Waiting for a second administrator"
+    APPROVED = "APPROVED", "Approved and made"
+    REJECTED = "REJECTED", "Rejected"
+
+
+class AccountChange(models.Model):
+    """A change to someone's role or teams: asked for by one administrator, made only when a
+    second approves. Nobody asks for or approves a change to their own account. The rows are
+    the log of every role and team change (accounts.services is the one path that makes them).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="account_changes")
+    kind = models.CharField(max_length=12, choices=AccountChangeKind.choices)
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    team = models.ForeignKey(
+        "locality.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    role_in_team = models.CharField(
+        max_length=20, choices=[("MEMBER", "Member"), ("MANAGER", "Manager")], blank=True
+    )
+    reason = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=AccountChangeStatus.choices, default=AccountChangeStatus.PENDING
+    )
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(requested_by=models.F("user")),
+                name="accountchange_not_for_yourself",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requested_by")),
+                name="accountchange_second_administrator_decides",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="PENDING")
+                | (models.Q(decided_by__isnull=False) & models.Q(decided_at__isnull=False)),
+                name="accountchange_decided_has_who_and_when",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.user} ({self.get_status_display().lower()})"

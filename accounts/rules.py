@@ -33,7 +33,21 @@ def can_use_front_door(user) -> bool:
 
 
 def can_see_restricted_records(user) -> bool:
-    # Until break-glass access exists, only Family Connect managers see restricted people.
+    # Every restricted record; others see one only as people.restriction allows.
+    return has_role(user, {Role.FC_MANAGER})
+
+
+def can_break_glass(user) -> bool:
+    # Workers who may need a child's record in an emergency; never auditors or administrators.
+    return has_role(user, FRONT_DOOR | CASE_WORKERS)
+
+
+def can_review_break_glass(user) -> bool:
+    # Family Connect managers, who may see every restricted record a worker broke glass for.
+    return has_role(user, {Role.FC_MANAGER})
+
+
+def can_manage_restriction(user) -> bool:
     return has_role(user, {Role.FC_MANAGER})
 
 

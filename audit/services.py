@@ -14,6 +14,8 @@ def _rows(*, request, action: str, record_type: str, record_id, person_ids, reas
             .values_list("team__slug", flat=True)
         )
     match = getattr(request, "resolver_match", None)
+    # A read during break-glass access carries its reason (people.middleware sets these).
+    break_glass = getattr(request, "break_glass_reasons", None) or {}
     return [
         AccessLog(
             user=user,
@@ -25,7 +27,7 @@ def _rows(*, request, action: str, record_type: str, record_id, person_ids, reas
             person_id=person_id,
             view_name=(match.view_name if match else request.path)[:120],
             request_id=getattr(request, "request_id", ""),
-            reason=reason,
+            reason="; ".join(filter(None, [break_glass.get(person_id), reason])),
         )
         for person_id in dict.fromkeys(person_ids)
     ]

@@ -22,6 +22,7 @@ from accounts.models import User
 from audit.access import record_get_for_user
 from cases.models import OPEN_STATUSES, Case, CaseNote, CaseStatus, CaseTask
 from locality.models import MembershipRole, Team, TeamMembership
+from people.restriction import people_hidden_from
 
 CASELOAD_PAGE_SIZE = 50
 RE_REFERRAL_MONTHS = 12
@@ -87,7 +88,8 @@ def cases_visible_to(*, user):
         Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=_closed_visible_since())
     )
     mine = Q(allocated_to=user, status__in=OPEN_STATUSES)
-    return Case.objects.filter(in_my_teams | mine)
+    # The restriction rule (people.restriction): no case about a child hidden from the user.
+    return Case.objects.filter(in_my_teams | mine).exclude(child__in=people_hidden_from(user=user))
 
 
 CASE_RELATIONS = [

@@ -19,7 +19,6 @@ from consent.models import (
 from consent.selectors import consent_check, consent_exceptions_for_child, consent_records_for_child
 from consent.services import ConsentRuleError, consent_exception_record, consent_record_answer
 from idempotency.services import idempotent
-from people.models import Person
 from people.selectors import people_visible_to
 
 
@@ -154,7 +153,9 @@ class ConsentRecordListCreate(APIView):
         data = payload.validated_data
         child = _child_for(request, data["child"])
         given_by = (
-            Person.objects.filter(pk=data.get("given_by")).first() if data.get("given_by") else None
+            people_visible_to(user=request.user).filter(pk=data.get("given_by")).first()
+            if data.get("given_by")
+            else None
         )
         try:
             record = consent_record_answer(
@@ -215,5 +216,5 @@ class ConsentCheck(APIView):
         if purpose not in Purpose.values:
             raise ValidationError({"purpose": [f"Choose one of {', '.join(Purpose.values)}"]})
         child = _child_for(request, request.query_params.get("child"))
-        result = consent_check(child=child, purpose=purpose)
+        result = consent_check(child=child, purpose=purpose, user=request.user)
         return Response({"allowed": result.allowed, "reason": result.reason})

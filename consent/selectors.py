@@ -40,7 +40,7 @@ def _gate(*, child, purpose, holders, records, exceptions, on) -> GateResult:
             capacity=record.capacity,
             at=record.withdrawn_at or record.answered_at,
             giver_holds_pr=record.given_by_id in holders,
-            giver_name=str(record.given_by),
+            giver_name=getattr(record, "giver_label", None) or str(record.given_by),
         )
         for record in _latest_answer_per_person([r for r in records if r.purpose == purpose])
     ]
@@ -62,21 +62,45 @@ def _gate(*, child, purpose, holders, records, exceptions, on) -> GateResult:
     return consent_gate(purpose=purpose, band=band, answers=answers, exceptions=decided)
 
 
-def consent_check(*, child, purpose: str, on=None) -> GateResult:
-    """The one answer to "may this go ahead?" for a child and a purpose. Nothing else decides."""
+def consent_check(*, child, purpose: str, on=None, user=None) -> GateResult:
+    """The one answer to "may this go ahead?" for a child and a purpose. Nothing else decides.
+    Given the ``user`` it is shown to, its reason names nobody they may not see."""
     on = on or timezone.localdate()
+    records = list(consent_records_for_child(child=child, purpose=purpose))
+    if user is not None:
+        consent_givers_label(user=user, records=records)
     return _gate(
         child=child,
         purpose=purpose,
         holders=parental_responsibility_holder_ids(child=child, on=on),
-        records=list(consent_records_for_child(child=child, purpose=purpose)),
+        records=records,
         exceptions=list(consent_exceptions_for_child(child=child, purpose=purpose)),
         on=on,
     )
 
 
-def consent_panels_for(*, children, on=None) -> dict:
-    """The consent panel for several children at once (a consultation's), in three queries: for
+HIDDEN_GIVER = "someone whose record is restricted"
+
+
+def consent_givers_label(*, user, records) -> None:
+    """Name who answered as the user may see them: a restricted person the user may not see is
+    not named (people.restriction)."""
+    from people.restriction import people_hidden_from
+
+    givers = {record.given_by_id for record in records if record.given_by_id}
+    hidden = (
+        set(people_hidden_from(user=user).filter(pk__in=givers).values_list("pk", flat=True))
+        if givers
+        else set()
+    )
+    for record in records:
+        record.giver_label = (
+            HIDDEN_GIVER if record.given_by_id in hidden else str(record.given_by or "")
+        )
+
+
+def consent_panels_for(*, user, children, on=None) -> dict:
+    """The consent panel for several children at once (a consultation's), in four queries: for
     each child id, each purpose with the gate's answer, records and exceptions."""
     from consent.models import Purpose
 
@@ -86,6 +110,7 @@ def consent_panels_for(*, children, on=None) -> dict:
     records = list(
         ConsentRecord.objects.filter(child__in=child_ids).select_related("given_by", "recorded_by")
     )
+    consent_givers_label(user=user, records=records)
     exceptions = list(
         ConsentException.objects.filter(child__in=child_ids).select_related(
             "decided_by", "approved_by"
@@ -128,10 +153,10 @@ def sharing_records_for_child(*, child):
     return SharingRecord.objects.filter(person_id=child.pk).select_related("decided_by")
 
 
-def consent_answerers_for(*, child):
-    """Who can be chosen as having answered: the child, and everyone recorded as related to them,
-    PR holders first."""
-    from people.models import Person
+def consent_answerers_for(*, user, child):
+    """Who can be chosen as having answered: the child, and everyone recorded as related to them
+    whom the user may see (restricted records are left out), PR holders first."""
+    from people.selectors import people_visible_to
 
     related = (
         Relationship.objects.filter(to_person=child)
@@ -140,13 +165,13 @@ def consent_answerers_for(*, child):
     )
     holders = parental_responsibility_holder_ids(child=child)
     people = list(
-        Person.objects.filter(Q(pk=child.pk) | Q(pk__in=related)).order_by(
-            "family_name", "given_name"
-        )
+        people_visible_to(user=user)
+        .filter(Q(pk=child.pk) | Q(pk__in=related))
+        .order_by("family_name", "given_name")
     )
     return sorted(people, key=lambda person: (person.pk not in holders, person.pk == child.pk))
 
 
-def consent_panel_for(*, child):
+def consent_panel_for(*, user, child):
     """What the consent panel shows for one child: each purpose with the gate's answer."""
-    return consent_panels_for(children=[child])[child.pk]
+    return consent_panels_for(user=user, children=[child])[child.pk]

@@ -12,6 +12,7 @@ from consent.forms import ApproveForm, ConsentAnswerForm, ConsentExceptionForm, 
 from consent.models import ConsentException, ConsentRecord, ConsentStatus
 from consent.selectors import (
     consent_answerers_for,
+    consent_givers_label,
     consent_panel_for,
     exceptions_awaiting_approval,
 )
@@ -44,7 +45,7 @@ def child_consent(request, person_id):
         "consent/child_consent.html",
         {
             "child": child,
-            "panel": consent_panel_for(child=child),
+            "panel": consent_panel_for(user=request.user, child=child),
             "can_record": rules.can_record_consent(request.user),
         },
     )
@@ -54,7 +55,7 @@ def child_consent(request, person_id):
 def consent_answer_create(request, person_id):
     _require(rules.can_record_consent(request.user))
     child = person_get_for_user(request=request, person_id=person_id)
-    answerers = consent_answerers_for(child=child)
+    answerers = consent_answerers_for(user=request.user, child=child)
     people = Person.objects.filter(pk__in=[person.pk for person in answerers])
     form = ConsentAnswerForm(request.POST if request.method == "POST" else None, people=people)
     if request.method == "POST" and form.is_valid():
@@ -91,6 +92,7 @@ def consent_withdraw_view(request, consent_id):
         record_type="consent",
         person_id_of=lambda record: record.child_id,
     )
+    consent_givers_label(user=request.user, records=[consent])
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

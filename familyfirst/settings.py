@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.RequireVerifiedUserMiddleware",
+    "people.middleware.BreakGlassMiddleware",
     "familyfirst.middleware.NoStoreMiddleware",
     # Axes last, as its documentation asks, so it sees the final response of a sign-in.
     "axes.middleware.AxesMiddleware",
@@ -135,6 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.BreachedPasswordValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
@@ -223,7 +225,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsVerifiedStaff"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "familyfirst.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -285,7 +287,16 @@ LETTER_LEASE_SECONDS = env_int("LETTER_LEASE_SECONDS", 60, minimum=5)
 LETTER_SWEEP_SECONDS = env_int("LETTER_SWEEP_SECONDS", 60, minimum=1)
 LETTER_SWEEP_GRACE_SECONDS = env_int("LETTER_SWEEP_GRACE_SECONDS", 120, minimum=1)
 
+# Restricted records (people/restriction.py): a restriction is reviewed this many days after it
+# is set, and a break-glass access lasts this many hours.
+RESTRICTION_REVIEW_DAYS = env_int("RESTRICTION_REVIEW_DAYS", 90, minimum=1)
+BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 4, minimum=1)
+
 CELERY_BEAT_SCHEDULE = {
+    "restriction-review-reminders": {
+        "task": "people.tasks.restriction_review_remind",
+        "schedule": 3600.0,
+    },
     "consultation-clock-sweep": {
         "task": "referrals.tasks.consultation_clock_sweep",
         "schedule": 300.0,

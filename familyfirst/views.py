@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from accounts import rules
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,7 +28,15 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
-    return _error(request, "errors/404.html", 404)
+    # A person's 404 (people.selectors.PersonNotFound) offers break-glass access, the same
+    # whether or not the record exists, and only to roles that may use it.
+    offer = getattr(exception, "break_glass_url", "") if rules.can_break_glass(request.user) else ""
+    return render(
+        request,
+        "errors/404.html",
+        {"request_id": getattr(request, "request_id", ""), "break_glass_url": offer},
+        status=404,
+    )
 
 
 def server_error(request):

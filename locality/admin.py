@@ -32,9 +32,21 @@ class DistrictAdmin(AccessibleAdmin):
 
 
 class TeamMembershipInline(admin.TabularInline):
+    """Shown, not edited: team changes go through an accounts.AccountChange that a second
+    administrator approves."""
+
     model = TeamMembership
     extra = 0
-    autocomplete_fields = ["user"]
+    readonly_fields = ["user", "role_in_team", "start_date", "end_date"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Team)

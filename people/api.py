@@ -10,12 +10,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import rules
-from audit.services import AccessAction, access_log_record
+from audit.services import AccessAction, access_log_record, access_log_record_list
+from familyfirst.pagination import API_MAX_PAGE_SIZE, CappedLimitOffsetPagination
 from idempotency.services import idempotent
 from people.codes import Disability, Ethnicity, Sex
 from people.models import (
@@ -213,7 +213,10 @@ def _person_replay(view, request, person_id):
 class PersonListCreateApi(APIView):
     @extend_schema(
         summary="List people",
-        parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
+        parameters=[
+            OpenApiParameter("limit", int, description=f"At most {API_MAX_PAGE_SIZE}"),
+            OpenApiParameter("offset", int),
+        ],
         responses=PersonSummarySerializer(many=True),
     )
     def get(self, request):
@@ -223,12 +226,12 @@ class PersonListCreateApi(APIView):
             .filter(merged_into__isnull=True)
             .order_by("family_name", "given_name", "id")
         )
-        paginator = LimitOffsetPagination()
+        paginator = CappedLimitOffsetPagination()
         page = paginator.paginate_queryset(people, request, view=self)
-        access_log_record(
+        access_log_record_list(
             request=request,
-            action=AccessAction.VIEW,
             record_type="person-list",
+            person_ids=[person.pk for person in page] or [None],
             reason=f"{len(page)} people listed",
         )
         return paginator.get_paginated_response(PersonSummarySerializer(page, many=True).data)

@@ -7,7 +7,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from people.codes import Disability, Ethnicity, Sex
-from people.models import RelationshipKind, RestrictionCategory
+from people.models import (
+    BreakGlassReason,
+    BreakGlassReview,
+    RelationshipKind,
+    RestrictionCategory,
+)
 from people.search import search_criteria_parse
 from people.services import PersonDetails, person_details_validate
 
@@ -315,4 +320,74 @@ class RelationshipForm(forms.Form):
             Field.checkbox("lives_with"),
             Field("start_date"),
             Button("save", "Add relationship"),
+        )
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why do you need this record now?",
+        choices=BreakGlassReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why you need this record"},
+    )
+    reason_detail = forms.CharField(
+        label="Explain what you need it for",
+        help_text="A manager reads this when they review your access",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Explain why you need this record now"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.radios("reason", legend_size=Size.MEDIUM),
+            Field.textarea("reason_detail"),
+            Button(
+                "save", "Open the record and record my reason", css_class="govuk-button--warning"
+            ),
+        )
+
+
+class BreakGlassReviewForm(forms.Form):
+    review = forms.ChoiceField(
+        label="Your review",
+        choices=BreakGlassReview.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select agree or refer to information governance"},
+    )
+    review_note = forms.CharField(
+        label="Note",
+        help_text="Needed when you refer the use to information governance",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.radios("review", legend_size=Size.MEDIUM),
+            Field.textarea("review_note"),
+            Button("save", "Record review"),
+        )
+
+
+class RestrictionGrantForm(forms.Form):
+    username = forms.CharField(
+        label="Username of the worker who may see this record",
+        max_length=150,
+        error_messages={"required": "Enter the worker's username"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.text("username", field_width=20), Button("grant", "Name this worker")
         )

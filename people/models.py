@@ -53,6 +53,13 @@ class Person(models.Model):
     restriction_category = models.CharField(
         max_length=32, choices=RestrictionCategory.choices, blank=True
     )
+    restricted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    restricted_at = models.DateTimeField(null=True, blank=True)
+    restriction_review_date = models.DateField(null=True, blank=True)
+    # The review date a manager was last reminded of: one reminder per restriction per due date.
+    restriction_reminded_for = models.DateField(null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )
@@ -420,6 +427,11 @@ class ChronologyEvent(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="chronology")
+    # Someone else the event names (a relative, a household member): readers hide its title
+    # from a user the restriction rule hides that person from.
+    about_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="chronology_mentions"
+    )
     occurred_at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=40, help_text="e.g. PERSON_RECORDED, CONSULTATION")
     title = models.CharField(max_length=200)
@@ -543,3 +555,98 @@ class PersonMerge(models.Model):
 
     def __str__(self):
         return f"{self.merged_id} merged into {self.survivor_id}"
+
+
+# --- Restricted records and break-glass (people.restriction holds the rule) -------------------
+
+
+class RestrictionGrant(models.Model):
+    """A named worker allowed to see one restricted person: who, granted by whom, when."""
+
+    id = models.BigAutoField(primary_key=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="restriction_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="restriction_grants"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "user"],
+                condition=Q(ended_at__isnull=True),
+                name="restrictiongrant_one_open_per_worker",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_by__isnull=False),
+                name="restrictiongrant_ended_has_who",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} may see {self.person_id}"
+
+
+class BreakGlassReason(models.TextChoices):
+    IMMEDIATE_RISK = "IMMEDIATE_RISK", "A child may be at immediate risk of harm"
+    LIVE_CONTACT = "LIVE_CONTACT", "The family or a professional is on the phone now"
+    DUPLICATE_CHECK = "DUPLICATE_CHECK", "Checking the record before adding the child again"
+    OUT_OF_HOURS = "OUT_OF_HOURS", "Out of hours: the allocated worker cannot be reached"
+    OTHER = "OTHER", "Another reason (explain below)"
+
+
+class BreakGlassReview(models.TextChoices):
+    AGREED = "AGREED", "Agreed: the access was justified"
+    REFERRED = "REFERRED", "Referred to information governance"
+
+
+class BreakGlassAccess(models.Model):
+    """Emergency access to one person's record a worker may not otherwise see, for a limited
+    time, with the reason they gave; a manager reviews every use afterwards."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="break_glass")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass"
+    )
+    reason = models.CharField(max_length=20, choices=BreakGlassReason.choices)
+    reason_detail = models.TextField()
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    review = models.CharField(max_length=10, choices=BreakGlassReview.choices, blank=True)
+    review_note = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "break-glass access"
+        verbose_name_plural = "break-glass accesses"
+        indexes = [models.Index(fields=["user", "expires_at"], name="breakglass_user_expires")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("started_at")), name="breakglass_expires_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(review="")
+                | (Q(reviewed_by__isnull=False) & Q(reviewed_at__isnull=False)),
+                name="breakglass_review_has_who_and_when",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} broke glass for {self.person_id} at {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def log_reason(self) -> str:
+        return f"Break-glass ({self.get_reason_display()}): {self.reason_detail}"

@@ -1,42 +1,122 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts import rules
 from audit.access import record_get_for_user
-from people.models import ChronologyEvent, LivesWith, Person, PersonMerge, Relationship
+from audit.services import access_log_record_list
+from people.models import (
+    BreakGlassAccess,
+    ChronologyEvent,
+    LivesWith,
+    Person,
+    PersonMerge,
+    Relationship,
+)
+from people.restriction import break_glass_person_ids, restriction_q
 from people.scope import person_scopes
 from people.search import Match, person_search  # noqa: F401  (the search is a selector too)
 
 
 def people_visible_to(*, user):
-    """The people this user may see: everyone for front-door staff; for others, the people the
-    registered scopes give them (a case worker: the people on their teams' cases, people.scope).
-    Restricted records are left out for anyone who may not see them."""
+    """The people this user may see: their scope, cut by the restriction rule
+    (``people.restriction.restriction_q``), plus anyone in an unexpired break-glass access.
+
+    The scope is everyone for front-door staff; for others, the people the registered scopes
+    give them (a case worker: the people on their teams' cases, registered by the cases app
+    through ``people.scope``; docs/cases.md)."""
     people = Person.objects.all()
-    if not rules.can_use_front_door(user):
-        scoped = [scope(user=user).values("pk") for scope in person_scopes()]
-        if not scoped:
-            return people.none()
-        condition = Q(pk__in=scoped[0])
-        for extra in scoped[1:]:
-            condition |= Q(pk__in=extra)
-        people = people.filter(condition)
-    if not rules.can_see_restricted_records(user):
-        people = people.filter(restricted=False)
-    return people
+    if rules.can_use_front_door(user):
+        return people.filter(restriction_q(user=user))
+    in_scope = None
+    for scope in person_scopes():
+        condition = Q(pk__in=scope(user=user).values("pk"))
+        in_scope = condition if in_scope is None else in_scope | condition
+    visible = people.filter(in_scope & restriction_q(user=user)) if in_scope else people.none()
+    if rules.can_break_glass(user):
+        visible = visible | people.filter(pk__in=break_glass_person_ids(user=user))
+    return visible
+
+
+class PersonNotFound(Http404):
+    """The same 404 whether the person does not exist or the user may not see them; the 404
+    page offers break-glass access to roles that may use it (and only to them), so it confirms
+    nothing about the record to anyone."""
+
+    def __init__(self, person_id):
+        super().__init__("No person found")
+        try:
+            self.break_glass_url = reverse("people:break-glass", args=[person_id])
+        except NoReverseMatch:  # not a person id at all
+            self.break_glass_url = ""
 
 
 def person_get_for_user(*, request, person_id, reason: str = "") -> Person:
+    try:
+        return record_get_for_user(
+            request=request,
+            visible=people_visible_to(user=request.user),
+            pk=person_id,
+            record_type="person",
+            person_id_of=lambda person: person.pk,
+            reason=reason,
+        )
+    except Http404:
+        raise PersonNotFound(person_id) from None
+
+
+def people_shown_log(*, request, subject: Person, people, reason: str) -> int:
+    """One access-log row for each person shown on a page about ``subject`` (relatives, parental
+    responsibility holders, household members), besides the subject's own row."""
+    ids = [person.pk for person in people if person is not None and person.pk != subject.pk]
+    if not ids:
+        return 0
+    return access_log_record_list(
+        request=request, record_type="person", record_id=subject.pk, person_ids=ids, reason=reason
+    )
+
+
+def restriction_grants_for(*, person: Person):
+    return person.restriction_grants.filter(ended_at__isnull=True).select_related(
+        "user", "granted_by"
+    )
+
+
+def person_for_break_glass(*, person_id) -> Person:
+    """The record a worker breaks glass for: any person not merged away, else a 404."""
+    person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
+    if person is None:
+        raise Http404("No person found")
+    return person
+
+
+def break_glass_awaiting_review():
+    return BreakGlassAccess.objects.filter(review="").select_related("user", "person")
+
+
+def break_glass_reviewed(*, limit: int = 50):
+    return (
+        BreakGlassAccess.objects.exclude(review="")
+        .select_related("user", "person", "reviewed_by")
+        .order_by("-reviewed_at")[:limit]
+    )
+
+
+def break_glass_get_for_reviewer(*, request, access_id) -> BreakGlassAccess:
+    if not rules.can_review_break_glass(request.user):
+        raise PermissionDenied
     return record_get_for_user(
         request=request,
-        visible=people_visible_to(user=request.user),
-        pk=person_id,
-        record_type="person",
-        person_id_of=lambda person: person.pk,
-        reason=reason,
+        visible=BreakGlassAccess.objects.select_related("user", "person", "reviewed_by"),
+        pk=access_id,
+        record_type="break-glass",
+        person_id_of=lambda access: access.person_id,
+        reason="break-glass review",
     )
 
 
@@ -184,18 +264,35 @@ def household_for(*, user, person: Person) -> list[RelatedPerson]:
     ]
 
 
-def chronology_for(*, person: Person):
-    return ChronologyEvent.objects.filter(person=person).select_related("recorded_by")
+HIDDEN_EVENT_TITLE = "Recorded with a restricted record"
 
 
-def household_timeline(*, user, person: Person):
+def _events_as_seen_by(*, user, events) -> list:
+    """Events as the user may see them: one naming a person the user may not see keeps its
+    date and kind but loses its words."""
+    events = list(events)
+    about = {event.about_person_id for event in events if event.about_person_id}
+    visible = _visible_ids(user, about) if about else set()
+    for event in events:
+        if event.about_person_id and event.about_person_id not in visible:
+            event.title, event.summary = HIDDEN_EVENT_TITLE, ""
+    return events
+
+
+def chronology_for(*, user, person: Person, limit: int = 200) -> list:
+    events = ChronologyEvent.objects.filter(person=person).select_related("recorded_by")
+    return _events_as_seen_by(user=user, events=events[:limit])
+
+
+def household_timeline(*, user, person: Person, limit: int = 500) -> list:
     """Events about anyone in the household, newest first; hidden people's events are left out."""
     ids = _visible_ids(user, household_ids(person=person)) | {person.pk}
-    return (
+    events = (
         ChronologyEvent.objects.filter(person__in=ids)
         .select_related("person", "recorded_by")
         .order_by("-occurred_at", "-recorded_at")
     )
+    return _events_as_seen_by(user=user, events=events[:limit])
 
 
 def merges_for(*, person: Person):

@@ -13,14 +13,19 @@ Merging two people moves their events with them, and undoing the merge moves the
 """
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
 from django.utils import timezone
 
-from audit.services import AccessAction, access_log_record
+from audit.services import AccessAction, access_log_record_list
 from people.codes import Disability, Sex
 from people.identifiers import (
     la_child_id_normalise,
@@ -50,6 +55,8 @@ from people.models import (
 )
 from people.names import name_normalise
 
+logger = logging.getLogger(__name__)
+
 
 class PersonMergeRefused(Exception):
     """The two records cannot be merged; the message says why, in words for a manager."""
@@ -76,10 +83,14 @@ def chronology_event_record(
     source_type: str = "",
     source_id: str = "",
     recorded_by=None,
+    about_person: Person | None = None,
 ) -> ChronologyEvent:
-    """Add one event to a person's chronology (and so to their household's timeline)."""
+    """Add one event to a person's chronology (and so to their household's timeline). An event
+    naming someone else gives them as ``about_person``, so that a reader who may not see them
+    (a restricted record) is not shown the event's words."""
     return ChronologyEvent.objects.create(
         person=person,
+        about_person=about_person,
         occurred_at=occurred_at,
         kind=kind,
         title=title[:200],
@@ -90,9 +101,10 @@ def chronology_event_record(
     )
 
 
-def _event(person, kind, title, by, summary=""):
+def _event(person, kind, title, by, summary="", about=None):
     return chronology_event_record(
         person=person,
+        about_person=about,
         occurred_at=timezone.now(),
         kind=kind,
         title=title,
@@ -199,6 +211,7 @@ def person_create(*, details: PersonDetails, created_by) -> Person:
         restricted=details.restricted,
         restriction_category=details.restriction_category if details.restricted else "",
         created_by=created_by,
+        **(restriction_fields(set_by=created_by) if details.restricted else {}),
     )
     _name_write(
         person=person,
@@ -384,8 +397,8 @@ def relationship_record(
         created_by=created_by,
     )
     title = f"Relationship recorded: {relationship}"
-    _event(from_person, "RELATIONSHIP_RECORDED", title, created_by)
-    _event(to_person, "RELATIONSHIP_RECORDED", title, created_by)
+    _event(from_person, "RELATIONSHIP_RECORDED", title, created_by, about=to_person)
+    _event(to_person, "RELATIONSHIP_RECORDED", title, created_by, about=from_person)
     return relationship
 
 
@@ -432,8 +445,20 @@ def relationship_end(*, relationship: Relationship, end_date: dt.date, ended_by)
     relationship.end_date = end_date
     relationship.save(update_fields=["end_date"])
     title = f"Relationship ended: {relationship}"
-    _event(relationship.from_person, "RELATIONSHIP_ENDED", title, ended_by)
-    _event(relationship.to_person, "RELATIONSHIP_ENDED", title, ended_by)
+    _event(
+        relationship.from_person,
+        "RELATIONSHIP_ENDED",
+        title,
+        ended_by,
+        about=relationship.to_person,
+    )
+    _event(
+        relationship.to_person,
+        "RELATIONSHIP_ENDED",
+        title,
+        ended_by,
+        about=relationship.from_person,
+    )
     return relationship
 
 
@@ -453,8 +478,8 @@ def lives_with_record(
     link = LivesWith.objects.create(
         person_a=person_a, person_b=person_b, since_date=since_date, created_by=created_by
     )
-    _event(person_a, "LIVES_WITH", f"Living with {person_b}", created_by)
-    _event(person_b, "LIVES_WITH", f"Living with {person_a}", created_by)
+    _event(person_a, "LIVES_WITH", f"Living with {person_b}", created_by, about=person_b)
+    _event(person_b, "LIVES_WITH", f"Living with {person_a}", created_by, about=person_a)
     return link
 
 
@@ -466,8 +491,21 @@ def lives_with_end(*, link: LivesWith, until_date: dt.date, ended_by) -> LivesWi
         )
     link.until_date = until_date
     link.save(update_fields=["until_date"])
-    _event(link.person_a, "LIVES_WITH_ENDED", f"No longer living with {link.person_b}", ended_by)
-    _event(link.person_b, "LIVES_WITH_ENDED", f"No longer living with {link.person_a}", ended_by)
+    ended = "LIVES_WITH_ENDED"
+    _event(
+        link.person_a,
+        ended,
+        f"No longer living with {link.person_b}",
+        ended_by,
+        about=link.person_b,
+    )
+    _event(
+        link.person_b,
+        ended,
+        f"No longer living with {link.person_a}",
+        ended_by,
+        about=link.person_a,
+    )
     return link
 
 
@@ -480,11 +518,14 @@ def person_search_log(*, request, criteria: dict, matches: list) -> PersonSearch
     search = PersonSearch.objects.create(
         user=request.user, criteria=criteria, result_count=len(matches)
     )
-    access_log_record(
+    # One row per person shown (a restricted placeholder shows nobody); one naming nobody when
+    # the search found no one the user may see.
+    access_log_record_list(
         request=request,
         action=AccessAction.SEARCH,
         record_type="person-search",
         record_id=search.pk,
+        person_ids=[match.person.pk for match in matches if match.person] or [None],
         reason=f"{len(matches)} result{'s' if len(matches) != 1 else ''}",
     )
     return search
@@ -698,3 +739,221 @@ def person_merge_undo(*, merge: PersonMerge, undone_by) -> PersonMerge:
     _event(survivor, "MERGE_UNDONE", f"Merge of record {merged.pk} undone", undone_by)
     _event(merged, "MERGE_UNDONE", f"Separated again from record {survivor.pk}", undone_by)
     return merge
+
+
+# --- Restricted records and break-glass ------------------------------------------------------
+
+
+class RestrictionRefused(Exception):
+    """A restriction or break-glass change that cannot be made; the message says why."""
+
+
+def restriction_fields(*, set_by, now=None) -> dict:
+    """Who restricted a record, when, and when it is due for review."""
+    from people.restriction import restriction_review_date
+
+    now = now or timezone.now()
+    return {
+        "restricted_by": set_by,
+        "restricted_at": now,
+        "restriction_review_date": restriction_review_date(on=timezone.localdate(now)),
+    }
+
+
+@transaction.atomic
+def person_restrict(*, person: Person, category: str, set_by) -> Person:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.merged_into_id:
+        raise RestrictionRefused("This record was merged into another: restrict that one")
+    person.restricted, person.restriction_category = True, category
+    for field, value in restriction_fields(set_by=set_by).items():
+        setattr(person, field, value)
+    person.save(
+        update_fields=[
+            "restricted",
+            "restriction_category",
+            "restricted_by",
+            "restricted_at",
+            "restriction_review_date",
+        ]
+    )
+    return person
+
+
+@transaction.atomic
+def restriction_grant(*, person: Person, user, granted_by):
+    """Name a worker who may see this restricted person."""
+    from people.models import RestrictionGrant
+
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not person.restricted:
+        raise RestrictionRefused("This record is not restricted: everyone in scope can see it")
+    existing = RestrictionGrant.objects.filter(person=person, user=user, ended_at__isnull=True)
+    if existing.exists():
+        raise RestrictionRefused(f"{user} can already see this record")
+    return RestrictionGrant.objects.create(
+        person=person, user=user, granted_by=granted_by, granted_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def restriction_reviewed(*, person: Person, reviewed_by) -> Person:
+    """A manager confirms the restriction still applies: the next review is due in
+    ``RESTRICTION_REVIEW_DAYS``."""
+    from people.restriction import restriction_review_date
+
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not person.restricted:
+        raise RestrictionRefused("This record is not restricted")
+    person.restriction_review_date = restriction_review_date()
+    person.save(update_fields=["restriction_review_date"])
+    return person
+
+
+def _break_glass_owner(person: Person):
+    """Who answers for the record: the allocated worker of an open case, else whoever
+    restricted it, else whoever created it."""
+    case = (
+        person.cases.exclude(status="CLOSED")
+        .filter(allocated_to__isnull=False)
+        .select_related("allocated_to")
+        .order_by("-opened_at")
+        .first()
+    )
+    return case.allocated_to if case else (person.restricted_by or person.created_by)
+
+
+def _family_connect_manager_emails() -> set:
+    from accounts.models import Role, User
+
+    return set(
+        User.objects.filter(role=Role.FC_MANAGER, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def _link(url_name: str, pk) -> str:
+    return f"{settings.LETTER_BASE_URL}{reverse(url_name, args=[pk])}"
+
+
+def _break_glass_notify(access_id) -> None:
+    from people.models import BreakGlassAccess
+
+    access = BreakGlassAccess.objects.select_related("user", "person").get(pk=access_id)
+    owner = _break_glass_owner(access.person)
+    to = sorted(
+        _family_connect_manager_emails() | ({owner.email} if owner and owner.email else set())
+    )
+    if not to:
+        logger.warning("Break-glass %s: nobody to tell (no manager or owner email)", access.pk)
+        return
+    review = _link("people:break-glass-review", access.pk)
+    send_mail(
+        subject="Break-glass access to a restricted or out-of-scope record",
+        message=(
+            f"{access.user} ({access.user.get_role_display()}) used break-glass access to a "
+            f"record at {timezone.localtime(access.started_at):%-d %B %Y %H:%M}, until "
+            f"{timezone.localtime(access.expires_at):%H:%M}.\n\n"
+            f"Reason: {access.get_reason_display()}\n{access.reason_detail}\n\n"
+            f"A manager must review this use: {review}\n"
+        ),
+        from_email=None,
+        recipient_list=to,
+    )
+
+
+@transaction.atomic
+def break_glass_start(*, user, person: Person, reason: str, reason_detail: str, now=None):
+    """Open emergency access to one record for ``BREAK_GLASS_HOURS``; the record's owner and the
+    Family Connect managers are emailed once the access is saved."""
+    from people.models import BreakGlassAccess, BreakGlassReason
+
+    errors = {}
+    if reason not in BreakGlassReason.values:
+        errors["reason"] = "Select why you need this record"
+    if not reason_detail.strip():
+        errors["reason_detail"] = "Explain why you need this record now"
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    access = BreakGlassAccess.objects.create(
+        person=person,
+        user=user,
+        reason=reason,
+        reason_detail=reason_detail.strip(),
+        started_at=now,
+        expires_at=now + dt.timedelta(hours=settings.BREAK_GLASS_HOURS),
+    )
+    from accounts.models import User
+
+    User.objects.filter(pk=user.pk).update(
+        break_glass_until=Greatest(
+            Coalesce("break_glass_until", access.expires_at), access.expires_at
+        )
+    )
+    held = getattr(user, "break_glass_until", None)
+    user.break_glass_until = max(held, access.expires_at) if held else access.expires_at
+    transaction.on_commit(lambda: _break_glass_notify(access.pk))
+    return access
+
+
+@transaction.atomic
+def break_glass_review(*, access, manager, review: str, note: str = ""):
+    """A manager's verdict on one use of break-glass: agreed, or referred to information
+    governance. Each use is reviewed once, and never by the worker who used it."""
+    from people.models import BreakGlassAccess, BreakGlassReview
+
+    access = BreakGlassAccess.objects.select_for_update().get(pk=access.pk)
+    if access.review:
+        raise RestrictionRefused(
+            f"This use was already reviewed by {access.reviewed_by} ({access.get_review_display()})"
+        )
+    if access.user_id == manager.pk:
+        raise RestrictionRefused("Another manager must review your own use of break-glass")
+    if review not in BreakGlassReview.values:
+        raise ValidationError({"review": "Select agree or refer to information governance"})
+    if review == BreakGlassReview.REFERRED and not note.strip():
+        raise ValidationError({"review_note": "Say what information governance should look at"})
+    access.review, access.review_note = review, note.strip()
+    access.reviewed_by, access.reviewed_at = manager, timezone.now()
+    access.save(update_fields=["review", "review_note", "reviewed_by", "reviewed_at"])
+    return access
+
+
+def restriction_review_remind(*, today=None) -> int:
+    """Email the managers about each restriction whose review is due: once per restriction per
+    due date, however often this runs (a conditional update claims each reminder)."""
+    today = today or timezone.localdate()
+    to = sorted(_family_connect_manager_emails())
+    due = Person.objects.filter(
+        restricted=True, restriction_review_date__lte=today, merged_into__isnull=True
+    ).exclude(restriction_reminded_for=models.F("restriction_review_date"))
+    if not to:
+        if due.exists():
+            logger.warning("Restriction reviews are due but no manager has an email address")
+        return 0
+    sent = 0
+    for person in due.select_related("restricted_by"):
+        claimed = (
+            Person.objects.filter(
+                pk=person.pk, restriction_review_date=person.restriction_review_date
+            )
+            .exclude(restriction_reminded_for=person.restriction_review_date)
+            .update(restriction_reminded_for=person.restriction_review_date)
+        )
+        if not claimed:
+            continue
+        send_mail(
+            subject="A restricted record is due for review",
+            message=(
+                f"A record restricted ({person.get_restriction_category_display()}) by "
+                f"{person.restricted_by or 'an unknown user'} is due for review on "
+                f"{person.restriction_review_date:%-d %B %Y}.\n\n"
+                f"Review it: {_link('people:restriction', person.pk)}\n"
+            ),
+            from_email=None,
+            recipient_list=to,
+        )
+        sent += 1
+    return sent

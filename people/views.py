@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,14 +9,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts import rules
-from audit.services import AccessAction, access_log_record
+from accounts.selectors import staff_by_username
+from audit.services import AccessAction, access_log_record, access_log_record_list
 from familyfirst.redirects import next_url_or
 from people.forms import (
+    BreakGlassForm,
+    BreakGlassReviewForm,
     MergeChooseForm,
     PersonCreateForm,
     PersonMergeForm,
     PersonSearchForm,
     RelationshipForm,
+    RestrictionGrantForm,
 )
 from people.search import (
     LIKELY_DUPLICATE_SCORE,
@@ -24,19 +29,28 @@ from people.search import (
     search_criteria_parse,
 )
 from people.selectors import (
+    break_glass_awaiting_review,
+    break_glass_get_for_reviewer,
+    break_glass_reviewed,
     chronology_for,
     household_for,
     household_timeline,
     merge_get_for_user,
     merges_for,
     parental_responsibility_holders,
+    people_shown_log,
     people_visible_to,
+    person_for_break_glass,
     person_get_for_user,
     relationships_for,
+    restriction_grants_for,
 )
 from people.services import (
     PersonMergeRefused,
+    RestrictionRefused,
     SearchRequired,
+    break_glass_review,
+    break_glass_start,
     duplicate_decision_pick_existing,
     person_create_after_search,
     person_merge,
@@ -44,6 +58,8 @@ from people.services import (
     person_search_for_create,
     person_search_log,
     relationship_with_household_record,
+    restriction_grant,
+    restriction_reviewed,
 )
 
 
@@ -187,20 +203,32 @@ def person_detail(request, person_id):
     if person.merged_into_id:
         messages.info(request, "This record was merged into the one shown")
         return redirect("people:person-detail", person_id=person.merged_into_id)
+    relationships = relationships_for(user=request.user, person=person)
+    pr_holders = list(
+        parental_responsibility_holders(person=person).filter(
+            pk__in=people_visible_to(user=request.user)
+        )
+    )
+    household = household_for(user=request.user, person=person)
+    people_shown_log(
+        request=request,
+        subject=person,
+        people=[r.person for r in relationships + household] + pr_holders,
+        reason="shown on a related person's page",
+    )
     context = {
         "person": person,
         "names": person.names.all(),
         "addresses": person.addresses.all(),
         "phones": person.phones.all(),
         "flags": person.flags.select_related("set_by"),
-        "relationships": relationships_for(user=request.user, person=person),
-        "pr_holders": parental_responsibility_holders(person=person).filter(
-            pk__in=people_visible_to(user=request.user)
-        ),
-        "household": household_for(user=request.user, person=person),
-        "chronology": chronology_for(person=person)[:200],
+        "relationships": relationships,
+        "pr_holders": pr_holders,
+        "household": household,
+        "chronology": chronology_for(user=request.user, person=person),
         "merges": merges_for(person=person),
         "can_merge": rules.can_manage_people(request.user),
+        "can_manage_restriction": rules.can_manage_restriction(request.user),
     }
     return render(request, "people/person_detail.html", context)
 
@@ -208,14 +236,18 @@ def person_detail(request, person_id):
 @login_required
 def household_view(request, person_id):
     person = person_get_for_user(request=request, person_id=person_id, reason="household timeline")
+    household = household_for(user=request.user, person=person)
+    timeline = household_timeline(user=request.user, person=person)
+    people_shown_log(
+        request=request,
+        subject=person,
+        people=[member.person for member in household] + [event.person for event in timeline],
+        reason="shown on a household timeline",
+    )
     return render(
         request,
         "people/household.html",
-        {
-            "person": person,
-            "household": household_for(user=request.user, person=person),
-            "timeline": household_timeline(user=request.user, person=person)[:500],
-        },
+        {"person": person, "household": household, "timeline": timeline},
     )
 
 
@@ -339,4 +371,113 @@ def merge_detail(request, merge_id):
         request,
         "people/merge_detail.html",
         {"merge": merge, "refusal": refusal, "now": timezone.now()},
+    )
+
+
+@login_required
+def break_glass(request, person_id):
+    """Emergency access to a record the worker may not otherwise see. Reached from the 404 page,
+    which offers it whether or not the record exists, so neither page confirms that it does."""
+    if not rules.can_break_glass(request.user):
+        raise PermissionDenied
+    form = BreakGlassForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        person = person_for_break_glass(person_id=person_id)
+        if people_visible_to(user=request.user).filter(pk=person.pk).exists():
+            messages.info(request, "You can already see this record")
+            return redirect("people:person-detail", person_id=person.pk)
+        try:
+            access = break_glass_start(
+                user=request.user,
+                person=person,
+                reason=form.cleaned_data["reason"],
+                reason_detail=form.cleaned_data["reason_detail"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            until = timezone.localtime(access.expires_at)
+            messages.warning(
+                request,
+                f"Break-glass access is open until {until:%H:%M}. Every page you open is logged "
+                "with your reason, and a manager will review this use",
+            )
+            return redirect("people:person-detail", person_id=person.pk)
+    return render(
+        request,
+        "people/break_glass.html",
+        {"form": form, "person_id": person_id, "hours": settings.BREAK_GLASS_HOURS},
+    )
+
+
+@login_required
+def break_glass_queue(request):
+    if not rules.can_review_break_glass(request.user):
+        raise PermissionDenied
+    waiting = list(break_glass_awaiting_review())
+    reviewed = list(break_glass_reviewed())
+    access_log_record_list(
+        request=request,
+        record_type="break-glass-queue",
+        person_ids=[a.person_id for a in waiting + reviewed] or [None],
+    )
+    return render(
+        request, "people/break_glass_queue.html", {"waiting": waiting, "reviewed": reviewed}
+    )
+
+
+@login_required
+def break_glass_review_view(request, access_id):
+    access = break_glass_get_for_reviewer(request=request, access_id=access_id)
+    form = BreakGlassReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            break_glass_review(
+                access=access,
+                manager=request.user,
+                review=form.cleaned_data["review"],
+                note=form.cleaned_data["review_note"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except RestrictionRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Review recorded")
+            return redirect("people:break-glass-queue")
+    return render(request, "people/break_glass_review.html", {"access": access, "form": form})
+
+
+@login_required
+def restriction_view(request, person_id):
+    """A Family Connect manager sees who restricted a record and when, names the workers who may
+    see it, and confirms the restriction at its review."""
+    if not rules.can_manage_restriction(request.user):
+        raise PermissionDenied
+    person = person_get_for_user(request=request, person_id=person_id, reason="restriction")
+    if not person.restricted:
+        raise Http404("This record is not restricted")
+    form = RestrictionGrantForm(request.POST if "grant" in request.POST else None)
+    if request.method == "POST" and "reviewed" in request.POST:
+        restriction_reviewed(person=person, reviewed_by=request.user)
+        messages.success(request, "Restriction confirmed: the next review date is set")
+        return redirect("people:restriction", person_id=person.pk)
+    if form.is_bound and form.is_valid():
+        worker = staff_by_username(username=form.cleaned_data["username"])
+        if worker is None:
+            form.add_error("username", "No active worker has this username")
+        else:
+            try:
+                restriction_grant(person=person, user=worker, granted_by=request.user)
+            except RestrictionRefused as error:
+                form.add_error("username", str(error))
+            else:
+                messages.success(request, f"{worker} can now see this record")
+                return redirect("people:restriction", person_id=person.pk)
+    return render(
+        request,
+        "people/restriction.html",
+        {"person": person, "grants": restriction_grants_for(person=person), "form": form},
     )

@@ -14,7 +14,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +23,7 @@ from accounts.permissions import IsVerifiedStaff
 from audit.services import AccessAction, access_log_record_list
 from consent.models import Capacity, Purpose
 from consent.services import ConsentRuleError, consent_exception_record, consent_record_answer
+from familyfirst.pagination import CappedLimitOffsetPagination
 from idempotency.services import HEADER as IDEMPOTENCY_HEADER
 from idempotency.services import idempotent
 from locality.models import Team
@@ -352,7 +352,7 @@ class ConsultationListCreateApi(APIView):
                 {"status": [f"Choose one of {', '.join(ConsultationStatus.values)}"]}
             )
         consultations = _listed(user=request.user, status=wanted)
-        paginator = LimitOffsetPagination()
+        paginator = CappedLimitOffsetPagination()
         page = paginator.paginate_queryset(consultations, request, view=self)
         return paginator.get_paginated_response(ConsultationSummarySerializer(page, many=True).data)
 

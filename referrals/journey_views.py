@@ -413,7 +413,7 @@ def step_consent(request, consultation_id):
     _require_front_door(request.user)
     consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
     links = consultation_links(consultation=consultation)
-    by_child = consent_panels_for(children=[link.child for link in links])
+    by_child = consent_panels_for(user=request.user, children=[link.child for link in links])
     panels = [{"link": link, "panel": by_child[link.child_id]} for link in links]
     return render(
         request,

@@ -26,15 +26,20 @@ QUEUE_PAGE_SIZE = 100
 def consultations_visible_to(*, user):
     """Family Connect sees every consultation; a case worker sees the consultations about the
     children on their teams' cases (the one that opened the case, and any call since), so the
-    story travels with the child (docs/cases.md)."""
+    story travels with the child (docs/cases.md). Either way, none that names a child the
+    restriction rule hides from the user (people.restriction)."""
+    from people.restriction import people_hidden_from
+
     if rules.can_take_consultations(user):
-        return Consultation.objects.all()
-    if rules.can_work_cases(user):
+        consultations = Consultation.objects.all()
+    elif rules.can_work_cases(user):
         children = cases_visible_to(user=user).values("child_id")
-        return Consultation.objects.filter(
+        consultations = Consultation.objects.filter(
             pk__in=ConsultationChild.objects.filter(child__in=children).values("consultation")
         )
-    return Consultation.objects.none()
+    else:
+        return Consultation.objects.none()
+    return consultations.exclude(children__child__in=people_hidden_from(user=user))
 
 
 @dataclass(frozen=True)

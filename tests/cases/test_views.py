@@ -252,3 +252,20 @@ def test_registration_number_is_checked_and_saved(client_for, rugby_fhlp):
     assert good.status_code == 302
     rugby_fhlp.refresh_from_db()
     assert rugby_fhlp.social_work_england_number == "SW123456"
+
+
+def test_a_restricted_child_s_case_is_hidden_from_the_team_s_workers_but_not_its_manager(
+    rugby_case, client_for
+):
+    from people.models import Person
+
+    Person.objects.filter(pk=rugby_case.child_id).update(restricted=True)
+
+    worker = client_for("rugby_fhlp")
+    manager = client_for("team_manager")
+
+    assert worker.get(reverse("cases:case", args=[rugby_case.pk])).status_code == 404
+    assert "Mia Dawson" not in _text(
+        worker.get(reverse("cases:incoming", args=["family-help-rugby"]))
+    )
+    assert manager.get(reverse("cases:case", args=[rugby_case.pk])).status_code == 200

@@ -1,6 +1,6 @@
 from accounts.models import Role, User
-from people.models import Person, RestrictionCategory
-from people.services import PersonDetails, person_create, person_merge
+from people.models import BreakGlassReason, Person, RestrictionCategory
+from people.services import PersonDetails, break_glass_start, person_create, person_merge
 from tests.matrix import Route, expect
 
 FRONT_DOOR = {"practitioner": 200, "fc_manager": 200}
@@ -22,6 +22,28 @@ def _merge():
     merge = person_merge(survivor=kept, merged=duplicate, merged_by=manager, reason="Same child")
     return {"merge_id": merge.pk}
 
+
+def _break_glass():
+    worker = User.objects.create(username="glass.breaker", role=Role.FC_PRACTITIONER)
+    person = Person.objects.create(given_name="Ava", family_name="Morgan", **SAFETY)
+    access = break_glass_start(
+        user=worker,
+        person=person,
+        reason=BreakGlassReason.IMMEDIATE_RISK,
+        reason_detail="Police at the door",
+    )
+    return {"access_id": access.pk}
+
+
+# Workers who may break glass; never auditors, administrators or accounts with no role.
+MAY_BREAK_GLASS = {
+    "practitioner": 200,
+    "fc_manager": 200,
+    "rugby_fhlp": 200,
+    "warwick_fhlp": 200,
+    "team_manager": 200,
+    "lcpp": 200,
+}
 
 ROUTES = [
     Route("people:person-detail", expect(404, **FRONT_DOOR), kwargs=_person(), logs_access=True),
@@ -84,6 +106,21 @@ ROUTES = [
         "people-api:person-relationships",
         expect(404, **FRONT_DOOR, anonymous=403),
         kwargs=_person(),
+        logs_access=True,
+    ),
+    # The form names nobody (it works the same for an id that does not exist).
+    Route("people:break-glass", expect(403, **MAY_BREAK_GLASS), kwargs=_person(**SAFETY)),
+    Route(
+        "people:restriction",
+        expect(403, fc_manager=200),
+        kwargs=_person(**SAFETY),
+        logs_access=True,
+    ),
+    Route("people:break-glass-queue", expect(403, fc_manager=200), logs_access=True),
+    Route(
+        "people:break-glass-review",
+        expect(403, fc_manager=200),
+        kwargs=_break_glass,
         logs_access=True,
     ),
 ]
