@@ -255,11 +255,11 @@ def test_registration_number_is_checked_and_saved(client_for, rugby_fhlp):
 
 
 def test_a_restricted_child_s_case_is_hidden_from_the_team_s_workers_but_not_its_manager(
-    rugby_case, client_for
+    rugby_case, client_for, fc_manager
 ):
-    from people.models import Person
+    from people.services import person_restrict
 
-    Person.objects.filter(pk=rugby_case.child_id).update(restricted=True)
+    person_restrict(person=rugby_case.child, category="SAFETY", set_by=fc_manager)
 
     worker = client_for("rugby_fhlp")
     manager = client_for("team_manager")
