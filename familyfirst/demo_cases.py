@@ -164,7 +164,7 @@ def demo_cases_ensure(*, seed: int = 2026) -> int:
                 case=case,
                 by=worker,
                 kind="HOME_VISIT",
-                occurred_at=timezone.now() - timedelta(days=1),
+                occurred_at=timezone.now(),
                 text=fake.paragraph(nb_sentences=2),
                 who_was_seen="The child and their parent",
                 child_seen=True,
