@@ -5,7 +5,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from conftest import PERSONA_PASSWORD
-from tests.browser.conftest import assert_accessible, current_totp, sign_in, wait_out_throttle
+from tests.browser.conftest import (
+    assert_accessible,
+    current_totp,
+    sign_in,
+    signed_in,
+    wait_out_throttle,
+)
 from tests.matrix import SIGNED_IN
 
 pytestmark = pytest.mark.browser
@@ -71,7 +77,7 @@ def test_a_wrong_password_is_reported_beside_the_form_and_keeps_the_username(
 
 
 def test_signing_out_ends_the_session(page, live_server, auditor):
-    sign_in(page, live_server, auditor, check_accessibility=False)
+    signed_in(page, live_server, auditor)
 
     page.get_by_role("button", name="Sign out").click()
 
@@ -86,7 +92,7 @@ def test_the_idle_warning_appears_before_sign_out_and_staying_signed_in_renews_t
 ):
     settings.SESSION_IDLE_TIMEOUT_SECONDS = 8
     settings.SESSION_IDLE_WARNING_SECONDS = 5
-    sign_in(page, live_server, auditor, check_accessibility=False)
+    signed_in(page, live_server, auditor)
 
     banner = page.locator("[data-idle-warning-banner]")
     expect(banner).to_be_visible(timeout=6_000)
@@ -101,7 +107,7 @@ def test_the_idle_warning_appears_before_sign_out_and_staying_signed_in_renews_t
 
 
 def test_error_pages_are_accessible_and_reveal_nothing(page, live_server, practitioner):
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
 
     page.goto(f"{live_server.url}/people/00000000-0000-0000-0000-000000000000/")
 
