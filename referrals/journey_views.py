@@ -158,7 +158,9 @@ def consultation_new(request):
         consultation = consultation_start(practitioner=request.user)
         return redirect("referrals:step-caller", consultation_id=consultation.pk)
     return render(
-        request, "referrals/consultation_new.html", {"drafts": my_drafts(user=request.user)}
+        request,
+        "referrals/consultation_new.html",
+        {"drafts": my_drafts(user=request.user, page_number=request.GET.get("page"))},
     )
 
 

@@ -8,7 +8,7 @@ from accounts import rules
 from audit.access import record_get_for_user
 from audit.services import access_log_record_list
 from referrals.forms import AuthoriseForm, QueueFilterForm
-from referrals.selectors import authorisation_queue, front_door_queue
+from referrals.selectors import authorisation_queue, authorisation_queue_page, front_door_queue
 from referrals.services import (
     ConsultationError,
     consultation_child_authorise,
@@ -41,13 +41,14 @@ def queue(request):
 def authorisations(request):
     if not rules.can_authorise_consultations(request.user):
         raise PermissionDenied
-    waiting = list(authorisation_queue(user=request.user))
+    page = authorisation_queue_page(user=request.user, page_number=request.GET.get("page"))
+    # One access-log row per child on the page shown, not per child waiting.
     access_log_record_list(
         request=request,
         record_type="authorisation-queue",
-        person_ids=[link.child_id for link in waiting],
+        person_ids=[link.child_id for link in page.object_list],
     )
-    return render(request, "referrals/authorisations.html", {"waiting": waiting})
+    return render(request, "referrals/authorisations.html", {"page": page})
 
 
 @login_required
