@@ -51,7 +51,7 @@ from referrals.services import (
     consultation_start,
     consultation_submit,
 )
-from spectrum.selectors import decision_current_for_person
+from spectrum.selectors import decision_current_for_person, decisions_current_for_people
 
 STASH_KEY = "typed_before_sign_in"
 STASH_HOURS = 12
@@ -399,9 +399,8 @@ def step_spectrum(request, consultation_id):
     _require_front_door(request.user)
     consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
     links = consultation_links(consultation=consultation)
-    rows = [
-        {"link": link, "decision": decision_current_for_person(person=link.child)} for link in links
-    ]
+    decisions = decisions_current_for_people(person_ids=[link.child_id for link in links])
+    rows = [{"link": link, "decision": decisions[link.child_id]} for link in links]
     return render(
         request,
         "referrals/step_spectrum.html",

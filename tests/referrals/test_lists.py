@@ -97,10 +97,52 @@ def test_my_drafts_show_twenty_five_a_page_the_last_saved_first(client_for, prac
     first = client.get(reverse("referrals:consultation-new"))
     second = client.get(reverse("referrals:consultation-new"), {"page": 2})
 
-    drafts = list(first.context["drafts"].object_list) + list(
-        second.context["drafts"].object_list
-    )
+    drafts = list(first.context["drafts"].object_list) + list(second.context["drafts"].object_list)
     assert len(first.context["drafts"].object_list) == 25
     assert len({draft.pk for draft in drafts}) == 30
     assert [d.updated_at for d in drafts] == sorted((d.updated_at for d in drafts), reverse=True)
     assert "Showing 26 to 30" in second.content.decode()
+
+
+def _consultation_about(practitioner, children: int) -> Consultation:
+    from referrals.services import consultation_start
+
+    consultation = consultation_start(practitioner=practitioner)
+    kids = Person.objects.bulk_create(
+        Person(given_name=f"Child{number}", family_name="Many") for number in range(children)
+    )
+    ConsultationChild.objects.bulk_create(
+        ConsultationChild(consultation=consultation, child=child) for child in kids
+    )
+    return consultation
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "referrals:step-caller",
+        "referrals:step-children",
+        "referrals:step-household",
+        "referrals:step-concerns",
+        "referrals:step-consent",
+        "referrals:step-spectrum",
+        "referrals:step-outcome",
+        "referrals:consultation",
+    ],
+)
+def test_a_consultation_step_costs_the_same_queries_for_one_child_and_thirty(
+    client_for, practitioner, step
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("practitioner")
+    counts = []
+    for children in (1, 30):
+        consultation = _consultation_about(practitioner, children)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(step, kwargs={"consultation_id": consultation.pk}))
+        assert response.status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1], f"{step}: {counts[0]} queries for 1 child, {counts[1]} for 30"
