@@ -90,6 +90,8 @@ def _figures(values: list[float], errors: int) -> dict:
 
 def analyse(record: Path, settings: dict) -> dict:
     rows = [json.loads(line) for line in record.read_text().splitlines() if line.strip()]
+    task_errors = [row for row in rows if row.get("task_error")]
+    rows = [row for row in rows if not row.get("task_error")]
     hold = [row for row in rows if row["phase"] == "hold"]
     by_page, errors = defaultdict(list), defaultdict(int)
     error_kinds = defaultdict(lambda: defaultdict(int))
@@ -139,7 +141,9 @@ def analyse(record: Path, settings: dict) -> dict:
             "requests": len(hold),
             "requests_per_second": round(len(hold) / seconds, 1) if seconds else None,
             "errors": sum(errors.values()),
+            "task_errors": sum(1 for row in task_errors if row["phase"] == "hold"),
         },
+        "task_errors_all_phases": sorted({row["error"] for row in task_errors})[:20],
         "pages": pages,
         "pages_missing_target": sorted(n for n, f in pages.items() if not f["meets_target"]),
         "p95_crosses_500_ms": crossed

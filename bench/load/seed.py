@@ -54,23 +54,29 @@ from spectrum.models import Framework  # noqa: E402
 
 @transaction.atomic
 def staff(*, practitioners: int, managers: int) -> list[dict]:
-    """Family Connect practitioners and managers, each with a confirmed TOTP device."""
-    User.objects.filter(username__startswith="load.").delete()
+    """Family Connect practitioners and managers, each with a newly paired TOTP device. Accounts
+    from an earlier run are kept (the logs they wrote refer to them) and set up afresh."""
     password = make_password(PASSWORD)  # hashed once: 300 accounts at half a second each is slow
     team = Team.objects.get(slug="family-connect")
-    accounts = [("practitioner", n, Role.FC_PRACTITIONER) for n in range(practitioners)]
-    accounts += [("manager", n, Role.FC_MANAGER) for n in range(managers)]
-    users = User.objects.bulk_create(
-        User(
-            username=f"load.{kind}.{n}",
-            first_name=kind.title(),
-            last_name=f"Load {n}",
-            email=f"load.{kind}.{n}@example.org",
-            role=role,
-            password=password,
-        )
-        for kind, n, role in accounts
+    wanted = [(f"load.practitioner.{n}", n, Role.FC_PRACTITIONER) for n in range(practitioners)]
+    wanted += [(f"load.manager.{n}", n, Role.FC_MANAGER) for n in range(managers)]
+    existing = set(
+        User.objects.filter(username__in=[w[0] for w in wanted]).values_list("username", flat=True)
     )
+    User.objects.bulk_create(
+        User(
+            username=username,
+            first_name="Manager" if role == Role.FC_MANAGER else "Practitioner",
+            last_name=f"Load {n}",
+            email=f"{username}@example.org",
+            role=role,
+        )
+        for username, n, role in wanted
+        if username not in existing
+    )
+    users = list(User.objects.filter(username__in=[w[0] for w in wanted]).order_by("pk"))
+    User.objects.filter(pk__in=[u.pk for u in users]).update(password=password, is_active=True)
+    TeamMembership.objects.filter(user__in=users).delete()
     TeamMembership.objects.bulk_create(
         TeamMembership(
             user=user,
@@ -82,6 +88,7 @@ def staff(*, practitioners: int, managers: int) -> list[dict]:
         )
         for user in users
     )
+    TOTPDevice.objects.filter(user__in=users).delete()
     devices = TOTPDevice.objects.bulk_create(
         TOTPDevice(user=user, name="Load test phone", confirmed=True) for user in users
     )
