@@ -100,6 +100,18 @@ def authorisation_queue(*, user):
     )
 
 
+def decided_since_listed(*, user, link_id) -> bool:
+    """Whether an outcome the user could have seen in the authorisation queue has left it
+    (authorised or returned by someone else) since."""
+    if not rules.can_authorise_consultations(user):
+        return False
+    return ConsultationChild.objects.filter(
+        pk=link_id,
+        consultation__in=consultations_visible_to(user=user),
+        authorisation__in=[AuthorisationStatus.AUTHORISED, AuthorisationStatus.RETURNED],
+    ).exists()
+
+
 def authorisation_queue_page(
     *, user, page_number=None, per_page: int = AUTHORISATION_PAGE_SIZE
 ) -> Page:
@@ -261,6 +273,7 @@ __all__ = [
     "QueueRow",
     "authorisation_queue",
     "authorisation_queue_page",
+    "decided_since_listed",
     "consultation_children",
     "consultation_get_for_user",
     "consultations_with_children",
