@@ -220,10 +220,10 @@ def main():
     record = VAR / "requests.jsonl"
     settings = {
         "users": int(os.environ.get("LOAD_USERS", "60")),
-        "max_users": int(os.environ.get("LOAD_MAX_USERS", "240")),
+        "max_users": int(os.environ.get("LOAD_MAX_USERS", "300")),
         "hold_seconds": int(os.environ.get("LOAD_HOLD_SECONDS", "240")),
         "ramp_seconds": int(os.environ.get("LOAD_RAMP_SECONDS", "150")),
-        "think_seconds": os.environ.get("LOAD_THINK", "2,5"),
+        "think_seconds": os.environ.get("LOAD_THINK", "5,15"),
         "max_requests": int(os.environ.get("LOAD_MAX_REQUESTS", "100000")),
         "people": plan["seeded"]["people"],
         "open_consultations": plan["seeded"]["open_consultations"],
