@@ -1,4 +1,5 @@
-"""Every list is paginated, and logs access for the children on the page shown only."""
+"""Every list is paginated, and logs access for the children on the page shown only; a page
+costs the same queries however many children or rows it could show (bench/results/load.json)."""
 
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from referrals.models import (
     ConsultationStatus,
     Outcome,
 )
+from tests.referrals.permissions import JOURNEY_PAGES
 
 
 def _waiting(practitioner, count):
@@ -117,19 +119,7 @@ def _consultation_about(practitioner, children: int) -> Consultation:
     return consultation
 
 
-@pytest.mark.parametrize(
-    "step",
-    [
-        "referrals:step-caller",
-        "referrals:step-children",
-        "referrals:step-household",
-        "referrals:step-concerns",
-        "referrals:step-consent",
-        "referrals:step-spectrum",
-        "referrals:step-outcome",
-        "referrals:consultation",
-    ],
-)
+@pytest.mark.parametrize("step", JOURNEY_PAGES)
 def test_a_consultation_step_costs_the_same_queries_for_one_child_and_thirty(
     client_for, practitioner, step
 ):
@@ -146,3 +136,16 @@ def test_a_consultation_step_costs_the_same_queries_for_one_child_and_thirty(
         counts.append(len(queries))
 
     assert counts[0] == counts[1], f"{step}: {counts[0]} queries for 1 child, {counts[1]} for 30"
+
+
+def test_the_queue_filter_offers_every_practitioner_and_keeps_the_one_chosen(
+    client_for, practitioner, fc_manager
+):
+    response = client_for("fc_manager").get(
+        reverse("referrals:queue"), {"practitioner": practitioner.pk}
+    )
+
+    page = response.content.decode()
+    assert '<option value="">Anyone</option>' in page
+    assert f'<option value="{practitioner.pk}" selected>{practitioner}</option>' in page
+    assert f'<option value="{fc_manager.pk}">{fc_manager}</option>' in page
