@@ -194,6 +194,7 @@ class Practitioner(Staff):
         base = f"/front-door/consultations/{found.group(1)}/"
 
         def step(name, path, data=None):
+            self.wait()  # the call goes on: think time between steps, as between tasks
             self.page(f"consultation: {name}", base + path)
             if data is not None:
                 version = VERSION.search(self.last)
