@@ -69,6 +69,15 @@ bench: install ## Run the benchmarks on PostgreSQL and write the figures to benc
 	$(BENCH_ENV) $(PY) bench/audit_verify.py --rows $(BENCH_AUDIT_ROWS)
 	$(BENCH_ENV) $(PY) -m pytest bench/letters_delivery.py -q -s -p no:randomly
 
+# The load test: its own database (fc_load, emptied and reseeded), gunicorn with 3 workers and a
+# Celery worker on 127.0.0.1, 60 simulated staff; figures in bench/results/load.json.
+LOAD_ENV := $(TEST_ENV) LOAD_DATABASE_URL=$${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fc_load} \
+	LOAD_PEOPLE=$${LOAD_PEOPLE:-100000} LOAD_OPEN=$${LOAD_OPEN:-10000}
+
+.PHONY: load
+load: install ## Load test: 60 practitioners and managers against gunicorn; figures in bench/results/load.json
+	$(LOAD_ENV) $(PY) bench/load/run.py
+
 # The issue's full chaos run for feedback letters (CI runs a small one inside make test).
 CHAOS_ENV := $(TEST_ENV) DATABASE_URL=$${CHAOS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fc_chaos} \
 	CHAOS_LETTERS=$${CHAOS_LETTERS:-1000} CHAOS_KILLS=$${CHAOS_KILLS:-20} \

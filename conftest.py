@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -17,37 +17,58 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
 from accounts.personas import PERSONAS, PERSONAS_BY_KEY
 from accounts.services import persona_user_ensure
+from locality.models import Team
 from locality.services import reference_data_load
 from people.models import Person, Relationship
 
 PERSONA_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 PERSONA_KEYS = [persona.key for persona in PERSONAS] + ["stranger"]
+# Real hashing costs half a second a persona; the algorithm is not what these tests check.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    # Real hashing costs half a second a persona; the algorithm is not what these tests check.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+def _seed() -> None:
+    """Reference data and every persona, as each test expects to find them."""
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        reference_data_load()
+        for persona in PERSONAS:
+            persona_user_ensure(
+                persona=persona, password=PERSONA_PASSWORD, start_date=timezone.localdate()
+            )
+        stranger, _ = User.objects.get_or_create(
+            username="sam.stranger", defaults={"first_name": "Sam"}
+        )
+        stranger.set_password(PERSONA_PASSWORD)
+        stranger.save()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with reference data and the personas written once, committed, before
+    the first test: each test's own transaction starts with them and rolls its changes back.
+    Building them in every test was most of the suite's time."""
+    with django_db_blocker.unblock():
+        _seed()
 
 
 @pytest.fixture
 def reference_data(db):
-    reference_data_load()
+    # Tests on a transactional database (browser and worker tests) empty every table when they
+    # end; pytest-django runs them after all the others, so each writes the rows again here.
+    if not Team.objects.exists() or not User.objects.filter(username="sam.stranger").exists():
+        _seed()
 
 
 @pytest.fixture
 def make_persona(reference_data):
     def make(key: str) -> User:
-        if key == "stranger":
-            user, _ = User.objects.get_or_create(
-                username="sam.stranger", defaults={"first_name": "Sam"}
-            )
-            user.set_password(PERSONA_PASSWORD)
-            user.save()
-            return user
-        return persona_user_ensure(
-            persona=PERSONAS_BY_KEY[key], password=PERSONA_PASSWORD, start_date=timezone.localdate()
-        )
+        username = "sam.stranger" if key == "stranger" else PERSONAS_BY_KEY[key].username
+        return User.objects.get(username=username)
 
     return make
 

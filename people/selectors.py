@@ -251,7 +251,8 @@ def household_for(*, user, person: Person) -> list[RelatedPerson]:
         Q(person_a=person, person_b__in=ids) | Q(person_b=person, person_a__in=ids),
         until_date__isnull=True,
     ):
-        links[link.other(person).pk] = link
+        # By id: link.other(person) would load the other person, one query per member.
+        links[link.person_b_id if link.person_a_id == person.pk else link.person_a_id] = link
     visible = _visible_ids(user, ids)
     members = Person.objects.filter(pk__in=ids).order_by("date_of_birth", "given_name")
     return [

@@ -53,7 +53,7 @@ from referrals.services import (
     consultation_start,
     consultation_submit,
 )
-from spectrum.selectors import decision_current_for_person
+from spectrum.selectors import decision_current_for_person, decisions_current_for_people
 
 STASH_KEY = "typed_before_sign_in"
 STASH_HOURS = 12
@@ -183,7 +183,9 @@ def consultation_new(request):
         consultation = consultation_start(practitioner=request.user)
         return redirect("referrals:step-caller", consultation_id=consultation.pk)
     return render(
-        request, "referrals/consultation_new.html", {"drafts": my_drafts(user=request.user)}
+        request,
+        "referrals/consultation_new.html",
+        {"drafts": my_drafts(user=request.user, page_number=request.GET.get("page"))},
     )
 
 
@@ -434,9 +436,8 @@ def step_spectrum(request, consultation_id):
     _require_front_door(request.user)
     consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
     links = consultation_links(consultation=consultation)
-    rows = [
-        {"link": link, "decision": decision_current_for_person(person=link.child)} for link in links
-    ]
+    decisions = decisions_current_for_people(person_ids=[link.child_id for link in links])
+    rows = [{"link": link, "decision": decisions[link.child_id]} for link in links]
     return render(
         request,
         "referrals/step_spectrum.html",

@@ -165,6 +165,20 @@ class Consultation(models.Model):
         return CIN_REFERRAL_SOURCE.get(self.caller_agency_type, "10")
 
 
+class ConsultationReferenceCounter(models.Model):
+    """The last consultation number given in a year (references are FC-<year>-<number>).
+
+    Starting a consultation locks its year's row until the consultation is saved, so two
+    starts at once wait for each other instead of both taking the newest number plus one
+    (13 of 30 simultaneous starts failed that way: bench/results/load.json)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"FC-{self.year}: {self.last_number}"
+
+
 class Outcome(models.TextChoices):
     ADVICE = "ADVICE", "Advice, information and guidance"
     SINGLE_AGENCY = "SINGLE_AGENCY", "Single agency support"

@@ -21,6 +21,8 @@ from spectrum.models import LevelCode
 
 OPEN_STATUSES = [ConsultationStatus.DRAFT, ConsultationStatus.AWAITING_AUTHORISATION]
 QUEUE_PAGE_SIZE = 100
+AUTHORISATION_PAGE_SIZE = 50
+DRAFTS_PAGE_SIZE = 25
 
 
 def consultations_visible_to(*, user):
@@ -40,6 +42,19 @@ def consultations_visible_to(*, user):
     else:
         return Consultation.objects.none()
     return consultations.exclude(children__child__in=people_hidden_from(user=user))
+
+
+def _children_count():
+    """How many children a consultation names: a subquery per row shown, not a join and GROUP BY
+    over every row the list could show."""
+    children = (
+        ConsultationChild.objects.filter(consultation=OuterRef("pk"))
+        .order_by()
+        .values("consultation")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(children), 0)
 
 
 @dataclass(frozen=True)
@@ -62,19 +77,11 @@ def front_door_queue(
     many are open in all (``page.paginator.count``). Two queries however long the queue: drawing
     every row took over four seconds with 10,000 open (bench/referrals_queue.py)."""
     now = now or timezone.now()
-    children = (
-        ConsultationChild.objects.filter(consultation=OuterRef("pk"))
-        .order_by()
-        .values("consultation")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
     consultations = (
         consultations_visible_to(user=user)
         .filter(status__in=OPEN_STATUSES)
         .select_related("practitioner")
-        # A subquery per row shown, not a join and GROUP BY over the whole queue.
-        .annotate(children_count=Coalesce(Subquery(children), 0))
+        .annotate(children_count=_children_count())
         .order_by("decision_due_at", "reference")
     )
     if practitioner_id:
@@ -101,8 +108,29 @@ def authorisation_queue(*, user):
         ConsultationChild.objects.filter(authorisation=AuthorisationStatus.AWAITING)
         .filter(Q(consultation__in=consultations_visible_to(user=user)))
         .select_related("consultation", "child", "team", "decided_by")
-        .order_by("-urgent", "consultation__decision_due_at")
+        .order_by("-urgent", "consultation__decision_due_at", "pk")
     )
+
+
+def decided_since_listed(*, user, link_id) -> bool:
+    """Whether an outcome the user could have seen in the authorisation queue has left it
+    (authorised or returned by someone else) since."""
+    if not rules.can_authorise_consultations(user):
+        return False
+    return ConsultationChild.objects.filter(
+        pk=link_id,
+        consultation__in=consultations_visible_to(user=user),
+        authorisation__in=[AuthorisationStatus.AUTHORISED, AuthorisationStatus.RETURNED],
+    ).exists()
+
+
+def authorisation_queue_page(
+    *, user, page_number=None, per_page: int = AUTHORISATION_PAGE_SIZE
+) -> Page:
+    """One page of the outcomes waiting for a manager, urgent first, then the soonest due, and
+    how many wait in all (``page.paginator.count``). Drawing every one took four seconds and
+    4 MB a view with 7,850 waiting (bench/results/load.json)."""
+    return Paginator(authorisation_queue(user=user), per_page).get_page(page_number)
 
 
 CHILD_LINK_RELATIONS = [
@@ -156,15 +184,16 @@ def consultation_get_for_user(*, request, consultation_id, reason: str = "") -> 
     return consultation
 
 
-def my_drafts(*, user):
-    """The practitioner's own consultations still in progress: where they pick up after a break,
-    a closed browser or an expired session."""
-    return (
+def my_drafts(*, user, page_number=None, per_page: int = DRAFTS_PAGE_SIZE) -> Page:
+    """One page of the practitioner's own consultations still in progress, the last saved first:
+    where they pick up after a break, a closed browser or an expired session."""
+    drafts = (
         consultations_visible_to(user=user)
         .filter(practitioner=user, status=ConsultationStatus.DRAFT)
-        .annotate(children_count=Count("children"))
-        .order_by("-updated_at")
+        .annotate(children_count=_children_count())
+        .order_by("-updated_at", "pk")
     )
+    return Paginator(drafts, per_page).get_page(page_number)
 
 
 @dataclass(frozen=True)
@@ -257,6 +286,8 @@ __all__ = [
     "HistoryRow",
     "QueueRow",
     "authorisation_queue",
+    "authorisation_queue_page",
+    "decided_since_listed",
     "consultation_children",
     "consultation_get_for_user",
     "consultations_with_children",

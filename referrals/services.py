@@ -27,6 +27,7 @@ from referrals.models import (
     CallPurpose,
     Consultation,
     ConsultationChild,
+    ConsultationReferenceCounter,
     ConsultationStatus,
     Outcome,
 )
@@ -68,17 +69,23 @@ class DraftConflict(ConsultationError):
 
 
 def _next_reference(received_at) -> str:
+    """The next FC-<year>-<number>, taken under a lock on the year's counter row that is held
+    until the caller's transaction ends, so it cannot be given twice. A number above the
+    counter (a consultation imported or written some other way) is stepped over."""
     year = timezone.localtime(received_at).year
     prefix = f"FC-{year}-"
-    last = (
-        Consultation.objects.select_for_update()
-        .filter(reference__startswith=prefix)
+    ConsultationReferenceCounter.objects.get_or_create(year=year)
+    counter = ConsultationReferenceCounter.objects.select_for_update().get(year=year)
+    newest = (
+        Consultation.objects.filter(reference__startswith=prefix)
         .order_by("-reference")
         .values_list("reference", flat=True)
         .first()
     )
-    number = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{number:06d}"
+    newest_number = int(newest.removeprefix(prefix)) if newest else 0
+    counter.last_number = max(counter.last_number, newest_number) + 1
+    counter.save(update_fields=["last_number"])
+    return f"{prefix}{counter.last_number:06d}"
 
 
 @transaction.atomic

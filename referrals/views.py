@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -9,7 +10,12 @@ from audit.access import record_get_for_user
 from audit.services import access_log_record_list
 from cases.selectors import cases_sent_back
 from referrals.forms import AuthoriseForm, QueueFilterForm
-from referrals.selectors import authorisation_queue, front_door_queue
+from referrals.selectors import (
+    authorisation_queue,
+    authorisation_queue_page,
+    decided_since_listed,
+    front_door_queue,
+)
 from referrals.services import (
     ConsultationError,
     consultation_child_authorise,
@@ -49,26 +55,35 @@ def queue(request):
 def authorisations(request):
     if not rules.can_authorise_consultations(request.user):
         raise PermissionDenied
-    waiting = list(authorisation_queue(user=request.user))
+    page = authorisation_queue_page(user=request.user, page_number=request.GET.get("page"))
+    # One access-log row per child on the page shown, not per child waiting.
     access_log_record_list(
         request=request,
         record_type="authorisation-queue",
-        person_ids=[link.child_id for link in waiting],
+        person_ids=[link.child_id for link in page.object_list],
     )
-    return render(request, "referrals/authorisations.html", {"waiting": waiting})
+    return render(request, "referrals/authorisations.html", {"page": page})
 
 
 @login_required
 def authorise(request, link_id):
     if not rules.can_authorise_consultations(request.user):
         raise PermissionDenied
-    link = record_get_for_user(
-        request=request,
-        visible=authorisation_queue(user=request.user),
-        pk=link_id,
-        record_type="consultation-child",
-        person_id_of=lambda link: link.child_id,
-    )
+    try:
+        link = record_get_for_user(
+            request=request,
+            visible=authorisation_queue(user=request.user),
+            pk=link_id,
+            record_type="consultation-child",
+            person_id_of=lambda link: link.child_id,
+        )
+    except Http404:
+        # Two managers opening the same outcome from the queue: the second learns it has been
+        # dealt with (without being shown the child again) rather than meeting "Page not found".
+        if decided_since_listed(user=request.user, link_id=link_id):
+            messages.info(request, "Another manager has already dealt with that outcome")
+            return redirect("referrals:authorisations")
+        raise
     form = AuthoriseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

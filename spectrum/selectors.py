@@ -105,6 +105,16 @@ def decision_current_for_person(*, person) -> SpectrumDecision | None:
     )
 
 
+def decisions_current_for_people(*, person_ids) -> dict:
+    """Each person's current decision (or None), in one query however many people."""
+    current = {pk: None for pk in person_ids}
+    for decision in SpectrumDecision.objects.filter(
+        person__in=person_ids, superseded_by__isnull=True
+    ).order_by("decided_at"):
+        current[decision.person_id] = decision  # the newest wins, as in the one-person version
+    return current
+
+
 def decisions_visible_to(*, user):
     return SpectrumDecision.objects.filter(person__in=people_visible_to(user=user))
 

@@ -4,6 +4,7 @@ page visited is checked with axe-core for WCAG 2.0, 2.1 and 2.2 A and AA."""
 import os
 import re
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
-from conftest import PERSONA_PASSWORD  # noqa: E402
+from conftest import PERSONA_PASSWORD, verified_client  # noqa: E402
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -88,25 +89,36 @@ def assert_accessible(page: Page, label: str = "") -> None:
 
 
 def current_totp(device: TOTPDevice) -> str:
-    """The code the user's authenticator app would show now, avoiding a code already used."""
-    step = device.step
-    counter = int(time.time() - device.t0) // step
+    """The code the user's authenticator app shows now.
+
+    django-otp accepts each time step's code once. When this device's code for the current step
+    has been used, the test moves the device's clock on a step (its time origin back by one step,
+    on the server's copy and the app's alike, as if the phone's clock ran 30 seconds fast),
+    rather than waiting for the next step."""
+    device.refresh_from_db()
+    counter = int(time.time() - device.t0) // device.step
     if device.last_t is not None and counter <= device.last_t:
-        time.sleep(step - (time.time() - device.t0) % step + 0.5)
-    return f"{totp(device.bin_key, step=step, t0=device.t0, digits=device.digits):06d}"
+        device.t0 -= (device.last_t - counter + 1) * device.step
+        device.save(update_fields=["t0"])
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 def wait_out_throttle(device: TOTPDevice) -> None:
-    """django-otp refuses any code for a second (doubling each time) after a wrong one, as a
-    person would never notice; a test typing at machine speed must wait like they do."""
+    """django-otp refuses any code for a second (doubling each time) after a wrong one, which a
+    person typing never notices. The test moves the device's record of the last failure back by
+    that delay, as if the person had taken that long to type, instead of sleeping through it."""
     device.refresh_from_db()
     allowed, data = device.verify_is_allowed()
     if not allowed and data and data.get("locked_until"):
-        time.sleep(max((data["locked_until"] - timezone.now()).total_seconds(), 0) + 0.2)
+        delay = data["locked_until"] - timezone.now() + timedelta(milliseconds=100)
+        device.throttling_failure_timestamp -= delay
+        device.save(update_fields=["throttling_failure_timestamp"])
+        assert device.verify_is_allowed()[0]
 
 
 def sign_in(page: Page, live_server, user, *, check_accessibility: bool = True) -> None:
-    """Sign in through the real pages: password, then the TOTP code from the user's device."""
+    """Sign in through the real pages: password, then the TOTP code from the user's device.
+    For the tests about signing in; every other test starts signed in with ``signed_in``."""
     device, _ = TOTPDevice.objects.get_or_create(
         user=user, name="Phone", defaults={"confirmed": True}
     )
@@ -119,7 +131,28 @@ def sign_in(page: Page, live_server, user, *, check_accessibility: bool = True) 
     page.wait_for_url(re.compile(r"/sign-in/verify/"))
     if check_accessibility:
         assert_accessible(page, "security code page")
-    device.refresh_from_db()
     page.get_by_label("Security code").fill(current_totp(device))
     page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r"^(?!.*sign-in).*$"))
+
+
+def signed_in(page: Page, live_server, user) -> None:
+    """Start the browser signed in as ``user``, verified with a security code: the session the
+    sign-in pages would have made (as django-otp records a verified device), handed to the
+    browser as its cookie, then the home page opened. Signing in through the pages is tested by
+    tests/browser/test_foundation.py and tests/accounts/test_sign_in.py; doing it in every test
+    cost seconds each."""
+    session_id = verified_client(user).cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session_id,
+                "url": live_server.url,
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
+    )
+    page.goto(f"{live_server.url}/")
     page.wait_for_url(re.compile(r"^(?!.*sign-in).*$"))

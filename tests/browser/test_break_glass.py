@@ -2,7 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from people.models import RestrictionCategory
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, signed_in
 from tests.people.factories import PersonFactory
 
 pytestmark = pytest.mark.browser
@@ -18,7 +18,7 @@ def test_break_glass_and_its_review_are_accessible_in_every_state(
         restriction_category=RestrictionCategory.SAFETY,
         created_by=fc_manager,
     )
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
 
     page.goto(f"{live_server.url}/people/{child.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
@@ -45,7 +45,7 @@ def test_break_glass_and_its_review_are_accessible_in_every_state(
 
     manager_context = browser.new_context(locale="en-GB", bypass_csp=True)
     manager = manager_context.new_page()
-    sign_in(manager, live_server, fc_manager, check_accessibility=False)
+    signed_in(manager, live_server, fc_manager)
     manager.goto(f"{live_server.url}/people/break-glass/")
     expect(manager.get_by_test_id("break-glass-waiting")).to_contain_text("Ottilie Brandwood")
     assert_accessible(manager, "break-glass uses to review")

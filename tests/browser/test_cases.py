@@ -12,7 +12,7 @@ from cases.models import Case, CaseStatus
 from people.models import Person, PersonAddress, Relationship
 from referrals.models import Outcome
 from referrals.services import consultation_child_add, consultation_start
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, signed_in
 from tests.cases.conftest import refer  # noqa: F401 - fixture
 from tests.locality.conftest import postcode_tables, postcodes  # noqa: F401 - fixtures
 from tests.referrals.conftest import rugby_family  # noqa: F401 - fixture
@@ -24,7 +24,7 @@ def _as(browser, live_server, user):
     context = browser.new_context(locale="en-GB", timezone_id="Europe/London", bypass_csp=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
-    sign_in(page, live_server, user, check_accessibility=False)
+    signed_in(page, live_server, user)
     return page
 
 

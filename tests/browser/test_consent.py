@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -10,7 +10,7 @@ def test_a_practitioner_records_consent_after_a_refusal_beside_the_field(
     page, live_server, practitioner, family
 ):
     child = family["child"]
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
 
     page.goto(f"{live_server.url}/consent/children/{child.pk}/")
     assert_accessible(page, "consent page, nothing recorded")
@@ -48,7 +48,7 @@ def test_going_ahead_without_consent_is_approved_by_a_second_person(
     manager_context = browser.new_context(bypass_csp=True)
     try:
         page = practitioner_context.new_page()
-        sign_in(page, live_server, practitioner, check_accessibility=False)
+        signed_in(page, live_server, practitioner)
         page.goto(f"{live_server.url}/consent/children/{child.pk}/without-consent/")
         page.get_by_role("button", name="Record the decision").click()
         assert_accessible(page, "without-consent form, errors")
@@ -64,7 +64,7 @@ def test_going_ahead_without_consent_is_approved_by_a_second_person(
         )
 
         manager = manager_context.new_page()
-        sign_in(manager, live_server, fc_manager, check_accessibility=False)
+        signed_in(manager, live_server, fc_manager)
         manager.goto(f"{live_server.url}/consent/without-consent/")
         assert_accessible(manager, "approval queue")
         manager.get_by_role("link", name="Review the decision about Mia Dawson").click()

@@ -20,7 +20,7 @@ from referrals.services import consultation_child_add, consultation_start
 from spectrum.models import LevelCode
 from spectrum.selectors import framework_current
 from spectrum.services import framework_v1_ensure
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, signed_in
 from tests.locality.conftest import postcode_tables, postcodes  # noqa: F401 - fixtures
 from tests.referrals.conftest import rugby_family  # noqa: F401 - fixture
 from tests.referrals.helpers import fill_in_the_call
@@ -62,7 +62,7 @@ def test_a_whole_call_through_every_step_then_a_second_person_authorises(
 ):
     LivesWith.objects.create(person_a=rugby_family["mother"], person_b=rugby_family["child"])
     person_search_names_ensure(person=rugby_family["child"])
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
 
     page.get_by_role("link", name="Consultations").click()
     assert_accessible(page, "consultations, none in progress")
@@ -179,7 +179,7 @@ def test_a_whole_call_through_every_step_then_a_second_person_authorises(
     _sign_out(page)
 
     # A second person, a manager, authorises: the case opens in the locality team's queue.
-    sign_in(page, live_server, fc_manager, check_accessibility=False)
+    signed_in(page, live_server, fc_manager)
     page.get_by_role("link", name="Authorisations").click()
     page.get_by_role("link", name=f"Review {consultation.reference} for Mia Dawson").click()
     page.get_by_label("Authorise").check()
@@ -242,7 +242,7 @@ def test_each_outcome_is_agreed_submitted_and_where_needed_authorised_by_someone
     consultation = _prepared(
         practitioner, rugby_family, purpose=purpose, consent=key != "immediate protection"
     )
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
 
     if key == "immediate protection":
         # No consent is sought; the reason for going ahead without it is recorded.
@@ -278,7 +278,7 @@ def test_each_outcome_is_agreed_submitted_and_where_needed_authorised_by_someone
         return
     expect(status).to_contain_text("Waiting for a manager")
     _sign_out(page)
-    sign_in(page, live_server, fc_manager, check_accessibility=False)
+    signed_in(page, live_server, fc_manager)
     page.get_by_role("link", name="Authorisations").click()
     page.get_by_role("link", name=f"Review {consultation.reference} for Mia Dawson").click()
     page.get_by_label("Authorise").check()
@@ -320,7 +320,7 @@ def test_a_call_can_be_taken_with_the_keyboard_alone(
     framework,
 ):
     person_search_names_ensure(person=rugby_family["child"])
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
     page.goto(f"{live_server.url}/front-door/consultations/new/")
 
     _tab_to(page, "Start a new consultation")
@@ -382,7 +382,7 @@ def test_a_call_can_be_taken_without_javascript(
 ):
     page = no_js_page
     person_search_names_ensure(person=rugby_family["child"])
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
     page.goto(f"{live_server.url}/front-door/consultations/new/")
     page.get_by_role("button", name="Start a new consultation").click()
 
@@ -425,7 +425,7 @@ def test_autosave_keeps_the_words_when_the_browser_is_closed(
     consultation = _prepared(practitioner, rugby_family)
     first = browser.new_context(bypass_csp=True)
     page = first.new_page()
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
     page.goto(_url(live_server, consultation, "worries/"))
     page.get_by_label("Where is the child now?").fill("At school until 3.15pm")
 
@@ -472,7 +472,7 @@ def test_words_typed_as_the_session_expires_are_kept_through_signing_in_again(
     framework,
 ):
     consultation = _prepared(practitioner, rugby_family)
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
     page.goto(_url(live_server, consultation, "worries/"))
     Session.objects.all().delete()  # the session ends on the server (a long phone call)
 
@@ -505,8 +505,8 @@ def test_two_people_on_one_draft_see_a_conflict_not_a_silent_overwrite(
     contexts = [browser.new_context(bypass_csp=True) for _ in range(2)]
     try:
         mine, theirs = (context.new_page() for context in contexts)
-        sign_in(mine, live_server, practitioner, check_accessibility=False)
-        sign_in(theirs, live_server, fc_manager, check_accessibility=False)
+        signed_in(mine, live_server, practitioner)
+        signed_in(theirs, live_server, fc_manager)
         for page in (mine, theirs):
             page.goto(_url(live_server, consultation, "worries/"))
 
@@ -543,7 +543,7 @@ def test_autosave_shows_an_answer_it_could_not_save_and_never_calls_it_saved(
 ):
     consultation = _prepared(practitioner, rugby_family)
     saved_email = consultation.caller_email
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
     page.goto(_url(live_server, consultation, "caller/"))
     status = page.locator("[data-autosave-status]")
     email = page.get_by_label("Email address")

@@ -5,7 +5,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from conftest import PERSONA_PASSWORD
-from tests.browser.conftest import assert_accessible, current_totp, sign_in, wait_out_throttle
+from tests.browser.conftest import (
+    assert_accessible,
+    current_totp,
+    sign_in,
+    signed_in,
+    wait_out_throttle,
+)
 from tests.matrix import SIGNED_IN
 
 pytestmark = pytest.mark.browser
@@ -71,7 +77,7 @@ def test_a_wrong_password_is_reported_beside_the_form_and_keeps_the_username(
 
 
 def test_signing_out_ends_the_session(page, live_server, auditor):
-    sign_in(page, live_server, auditor, check_accessibility=False)
+    signed_in(page, live_server, auditor)
 
     page.get_by_role("button", name="Sign out").click()
 
@@ -86,22 +92,28 @@ def test_the_idle_warning_appears_before_sign_out_and_staying_signed_in_renews_t
 ):
     settings.SESSION_IDLE_TIMEOUT_SECONDS = 8
     settings.SESSION_IDLE_WARNING_SECONDS = 5
-    sign_in(page, live_server, auditor, check_accessibility=False)
+    # The page's timers run on a clock the test moves on, rather than the test waiting 8 s.
+    page.clock.install()
+    signed_in(page, live_server, auditor)
 
     banner = page.locator("[data-idle-warning-banner]")
-    expect(banner).to_be_visible(timeout=6_000)
+    expect(banner).to_be_hidden()
+    page.clock.run_for(3_100)  # 8 s idle less the 5 s warning
+    expect(banner).to_be_visible()
     assert_accessible(page, "idle warning")
     page.get_by_role("button", name="Stay signed in").click()
     expect(banner).to_be_hidden()
-    expect(banner).to_be_visible(timeout=6_000)
-    page.wait_for_url(re.compile(r"/signed-out/\?idle=1"), timeout=10_000)
+    page.clock.run_for(3_100)
+    expect(banner).to_be_visible()
+    page.clock.run_for(5_000)
+    page.wait_for_url(re.compile(r"/signed-out/\?idle=1"))
 
     expect(page.get_by_role("heading", level=1)).to_have_text("You have been signed out")
     expect(page.locator("main")).to_contain_text("30 minutes")
 
 
 def test_error_pages_are_accessible_and_reveal_nothing(page, live_server, practitioner):
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
 
     page.goto(f"{live_server.url}/people/00000000-0000-0000-0000-000000000000/")
 

@@ -11,7 +11,7 @@ from familyfirst.celery import app as celery_app
 from letters.models import LetterEmail
 from letters.services import letter_job_work, letter_resend
 from referrals.models import Outcome
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, signed_in
 from tests.letters.conftest import ANONYMOUS, PROFESSIONAL, decide  # noqa: F401 - fixture
 from tests.locality.conftest import postcode_tables, postcodes  # noqa: F401 - fixtures
 from tests.referrals.conftest import rugby_family  # noqa: F401 - fixture
@@ -28,7 +28,7 @@ def test_the_letter_status_page_shows_each_state_and_resends(
 ):
     anonymous = decide(Outcome.ADVICE, caller=ANONYMOUS)
     sent = decide(Outcome.FAMILY_HELP_ASSESSMENT)
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
 
     # Queued (empty of times but the queued one) and not sent to an anonymous caller. With no
     # broker (SQLite, no services) the task ran in-process as the decision was recorded.

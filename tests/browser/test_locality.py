@@ -13,7 +13,7 @@ from locality.models import (
     TeamType,
 )
 from locality.selectors import routing_resolve
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, signed_in
 
 # The postcode fixtures live with the locality tests; importing them makes them usable here.
 from tests.locality.conftest import postcode_tables, postcodes  # noqa: F401
@@ -34,7 +34,7 @@ def test_an_administrator_reads_and_changes_a_routing_rule_and_it_decides_the_ne
         on=date(2026, 3, 2),
     )
     assert routing_resolve(**eleven).team.slug == "fast-east"
-    sign_in(page, live_server, administrator, check_accessibility=False)
+    signed_in(page, live_server, administrator)
 
     page.goto(f"{live_server.url}/admin/locality/routingrule/")
     expect(page.get_by_role("link", name=fast.name)).to_be_visible()
@@ -69,7 +69,7 @@ def test_an_administrator_reads_and_changes_a_routing_rule_and_it_decides_the_ne
 def test_the_routing_rule_add_form_is_accessible_empty(
     page, live_server, administrator, reference_data
 ):
-    sign_in(page, live_server, administrator, check_accessibility=False)
+    signed_in(page, live_server, administrator)
 
     page.goto(f"{live_server.url}/admin/locality/routingrule/add/")
 
@@ -80,7 +80,7 @@ def test_the_routing_rule_add_form_is_accessible_empty(
 def test_an_administrator_maintains_a_team_in_accessible_admin_pages(
     page, live_server, administrator, reference_data
 ):
-    sign_in(page, live_server, administrator, check_accessibility=False)
+    signed_in(page, live_server, administrator)
 
     page.goto(f"{live_server.url}/admin/locality/team/")
     assert_accessible(page, "teams list")
@@ -97,7 +97,7 @@ def test_an_administrator_maintains_a_team_in_accessible_admin_pages(
 
 @pytest.mark.usefixtures("postcodes")
 def test_a_practitioner_checks_postcodes_in_every_state(page, live_server, practitioner):
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
 
     page.get_by_role("link", name="Check a postcode").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check a postcode")
@@ -123,7 +123,7 @@ def test_a_practitioner_checks_postcodes_in_every_state(page, live_server, pract
 
 @pytest.mark.usefixtures("postcodes")
 def test_the_postcode_checker_works_without_javascript(no_js_page, live_server, practitioner):
-    sign_in(no_js_page, live_server, practitioner, check_accessibility=False)
+    signed_in(no_js_page, live_server, practitioner)
 
     no_js_page.goto(f"{live_server.url}/locality/postcode-checker/")
     no_js_page.get_by_label("Postcode").fill("B94")

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from people.models import RestrictionCategory
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, signed_in
 from tests.people.factories import PersonFactory
 
 pytestmark = pytest.mark.browser
@@ -25,7 +25,7 @@ def test_search_before_create_journey_is_accessible_in_every_state(page, live_se
         restricted=True,
         restriction_category=RestrictionCategory.SAFETY,
     )
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
 
     page.get_by_role("link", name="Find a person").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Find a person")
@@ -86,7 +86,7 @@ def test_adding_a_relationship_is_accessible_empty_with_errors_and_filled(
 ):
     child = PersonFactory(given_name="Mia", family_name="Dawson")
     mother = PersonFactory(given_name="Claire", family_name="Dawson")
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
 
     page.goto(f"{live_server.url}/people/{child.pk}/relationships/add/")
     assert_accessible(page, "add a relationship")
@@ -112,7 +112,7 @@ def test_a_manager_merges_two_records_and_undoes_it(page, live_server, fc_manage
     duplicate = PersonFactory(
         given_name="Eva", family_name="Morgan", date_of_birth=dt.date(2016, 4, 4)
     )
-    sign_in(page, live_server, fc_manager, check_accessibility=False)
+    signed_in(page, live_server, fc_manager)
 
     page.goto(f"{live_server.url}/people/{kept.pk}/")
     page.get_by_role("link", name="Merge a duplicate into this record").click()

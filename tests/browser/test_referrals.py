@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from referrals.models import Outcome
 from referrals.services import consultation_child_add, consultation_child_decide, consultation_start
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ def test_a_manager_sees_the_queue_and_authorises_a_decision(
         consultation=consultation, child=family["child"], added_by=practitioner
     )
     consultation_child_decide(link=link, outcome=Outcome.SINGLE_AGENCY, decided_by=practitioner)
-    sign_in(page, live_server, fc_manager, check_accessibility=False)
+    signed_in(page, live_server, fc_manager)
 
     page.get_by_role("link", name="Front-door queue").click()
     expect(page.get_by_test_id("queue")).to_contain_text("Overdue")

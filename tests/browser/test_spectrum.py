@@ -10,7 +10,7 @@ from people.models import Person
 from spectrum.models import Indicator, SpectrumDecision
 from spectrum.selectors import framework_current
 from spectrum.services import framework_v1_ensure, spectrum_decision_record
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +38,7 @@ def item(page, code):
 def test_with_javascript_the_picker_filters_as_you_type_and_records_a_decision(
     page, live_server, practitioner, child
 ):
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
     page.goto(f"{live_server.url}/spectrum/children/{child.pk}/decision/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Spectrum of Support decision")
     expect(page.get_by_role("group", name="Health", exact=True)).to_be_visible()
@@ -114,7 +114,7 @@ def test_without_javascript_the_filter_button_suggestion_and_decision_all_work(
     no_js_page, live_server, practitioner, child
 ):
     page = no_js_page
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
     page.goto(f"{live_server.url}/spectrum/children/{child.pk}/decision/?q=child+in+need")
 
     expect(page.locator("[data-spectrum-need-hint]")).to_contain_text(
@@ -152,7 +152,7 @@ def test_a_manager_reads_the_history_authorises_and_reviews_consistency(
         rationale="Health visitor already involved; no further help needed.",
         decided_by=practitioner,
     )
-    sign_in(page, live_server, fc_manager, check_accessibility=False)
+    signed_in(page, live_server, fc_manager)
 
     page.goto(f"{live_server.url}/spectrum/consistency/?date_from=1/1/2020&date_to=2/1/2020")
     expect(page.get_by_test_id("summary")).to_have_text("No decisions were made in this period.")
@@ -175,7 +175,7 @@ def test_a_manager_reads_the_history_authorises_and_reviews_consistency(
 
 
 def test_a_decision_history_with_no_decisions_is_accessible(page, live_server, practitioner, child):
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
 
     page.goto(f"{live_server.url}/spectrum/children/{child.pk}/decisions/")
 
@@ -199,7 +199,7 @@ SHOWN = "els => els.filter(el => !el.closest('.govuk-\\\\!-display-none')).map(e
 def test_filtering_as_you_type_shows_exactly_what_the_server_filter_shows(
     page, live_server, practitioner, child
 ):
-    sign_in(page, live_server, practitioner, check_accessibility=False)
+    signed_in(page, live_server, practitioner)
     url = f"{live_server.url}/spectrum/children/{child.pk}/decision/"
     hint = page.locator("[data-spectrum-need-hint]")
     status = page.locator("[data-spectrum-status]")
