@@ -9,7 +9,8 @@ POST is sent with an empty body. Where a route gives ``post``, each persona must
 status. Otherwise the rule is "nobody writes where they may not read": everyone GET refuses
 (403, 404, or anonymous) is refused on POST too, and everyone GET lets in gets an answer (a form
 with errors, a redirect, a 400), never a server error. A route that only takes POST (GET is 405
-for everyone) must say ``post`` explicitly.
+for everyone) must say ``post`` explicitly. API routes are also sent PUT and DELETE: refused for
+those GET refuses, 405 (no endpoint takes them) for the rest.
 """
 
 from collections.abc import Callable

@@ -109,3 +109,13 @@ def test_persona_gets_the_expected_status(route, persona, client_for):
         f"expected {route.post[persona] if route.post else 'the derived rule'} "
         f"(GET gave {response.status_code})"
     )
+
+    # The API's other writing verbs: nobody changes or removes what they may not read, and no
+    # endpoint offers PUT or DELETE yet, so those who may read get 405 (never a 2xx or a 500).
+    if url.startswith("/api/"):
+        for method in ("put", "delete"):
+            answered = getattr(client, method)(url, {}, content_type="application/json")
+            refused_as_get = response.status_code in REFUSED or route.statuses[persona] in REFUSED
+            assert (
+                answered.status_code in REFUSED if refused_as_get else answered.status_code == 405
+            ), f"{persona} {method.upper()} {url}: got {answered.status_code}"
