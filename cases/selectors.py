@@ -374,24 +374,6 @@ def previous_referral_case(*, child_id, referral_date: date) -> Case | None:
     )
 
 
-def re_referrals_for_children(*, child_ids, on: date) -> dict:
-    """For each child, the earlier referral that makes a new one a re-referral, if any."""
-    since = on - relativedelta(months=RE_REFERRAL_MONTHS)
-    result: dict = {}
-    for case in (
-        Case.objects.filter(
-            child_id__in=list(child_ids),
-            opened_by__isnull=False,
-            referral_date__gte=since,
-            referral_date__lte=on,
-        )
-        .select_related("team")
-        .order_by("referral_date", "opened_at")
-    ):
-        result[case.child_id] = case  # the latest wins
-    return result
-
-
 def known_to_teams(*, child_ids, on: date) -> dict:
     """For the consultation's children step, in one query: each child's open cases, and the
     earlier referral that makes a new one a re-referral (docs/cases.md)."""
@@ -446,7 +428,6 @@ __all__ = [
     "open_cases_for_children",
     "people_on_cases_visible_to",
     "previous_referral_case",
-    "re_referrals_for_children",
     "sent_back_visible_to",
     "team_caseload",
     "team_counts",

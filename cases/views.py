@@ -34,7 +34,6 @@ from cases.selectors import (
     cases_sent_back,
     cases_visible_to,
     my_cases,
-    re_referrals_for_children,
     sent_back_visible_to,
     team_caseload,
     team_counts,
@@ -148,25 +147,13 @@ def incoming_view(request, slug):
     page = team_incoming(user=request.user, team=team, page_number=request.GET.get("page"))
     cases = list(page.object_list)
     _log_rows(request, "incoming-queue", cases)
-    re_referrals = re_referrals_for_children(
-        child_ids=[case.child_id for case in cases], on=timezone.localdate()
-    )
-    rows = [
-        {
-            "case": case,
-            "re_referral": re_referrals.get(case.child_id)
-            if re_referrals.get(case.child_id, case).pk != case.pk
-            else None,
-        }
-        for case in cases
-    ]
     return render(
         request,
         "cases/incoming.html",
         {
             "team": team,
             "page": page,
-            "rows": rows,
+            "cases": cases,
             "managing": team_is_managed_by(team=team, user=request.user),
             "today": timezone.localdate(),
         },

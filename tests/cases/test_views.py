@@ -269,3 +269,17 @@ def test_a_restricted_child_s_case_is_hidden_from_the_team_s_workers_but_not_its
         worker.get(reverse("cases:incoming", args=["family-help-rugby"]))
     )
     assert manager.get(reverse("cases:case", args=[rugby_case.pk])).status_code == 200
+
+
+def test_a_re_referral_is_tagged_in_the_incoming_queue(
+    refer, rugby_family, rugby_case, client_for, team_manager
+):
+    queue = reverse("cases:incoming", args=["family-help-rugby"])
+    manager = client_for("team_manager")
+    assert "Re-referral</strong>" not in _text(manager.get(queue))
+    case_accept(case=rugby_case, manager=team_manager)
+    case_close(case=rugby_case, manager=team_manager, reason="RC8")
+
+    refer(rugby_family["child"], mother=rugby_family["mother"])
+
+    assert "Re-referral</strong>" in _text(manager.get(queue))
