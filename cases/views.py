@@ -32,7 +32,6 @@ from cases.selectors import (
     case_get_for_user,
     case_timeline,
     cases_sent_back,
-    cases_visible_to,
     my_cases,
     sent_back_visible_to,
     team_caseload,
@@ -464,7 +463,6 @@ def registration_view(request):
 __all__ = [
     "allocate_view",
     "case_view",
-    "cases_visible_to",
     "close_view",
     "incoming_view",
     "intake_view",
