@@ -54,8 +54,8 @@ from faker import Faker  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from conftest import verified_client  # noqa: E402
+from familyfirst.clocks import add_working_days  # noqa: E402
 from people.models import Person  # noqa: E402
-from referrals.clocks import add_working_days  # noqa: E402
 from referrals.models import (  # noqa: E402
     AuthorisationStatus,
     Consultation,

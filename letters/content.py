@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from consent.models import Purpose
 from consent.selectors import consent_check
+from familyfirst.clocks import add_working_days_to_date
 from locality.models import Team
-from referrals.clocks import add_working_days_to_date
 from referrals.models import (
     MEMBERS_OF_THE_PUBLIC,
     OPENS_REFERRAL,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts import rules
 from audit.access import record_get_for_user
 from cases.selectors import cases_visible_to
-from referrals.clocks import Rag, rag_status
+from familyfirst.clocks import Rag, rag_status
 from referrals.models import (
     AuthorisationStatus,
     Consultation,

@@ -14,12 +14,12 @@ from cases.selectors import open_cases_for_children
 from cases.services import CaseError, case_open, case_pass_to_worker
 from consent.models import Purpose
 from consent.selectors import consent_check
+from familyfirst.clocks import add_working_days, add_working_days_to_date
 from letters.services import letter_job_create
 from locality.models import Team
 from locality.selectors import routing_resolve
 from locality.services import routing_override_record
 from people.selectors import home_postcode
-from referrals.clocks import add_working_days, add_working_days_to_date
 from referrals.models import (
     OPENS_REFERRAL,
     ROUTING_LEVEL,

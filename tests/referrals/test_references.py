@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from django.db import connection
 
-from referrals.clocks import UK
+from familyfirst.clocks import UK
 from referrals.models import Consultation
 from referrals.services import consultation_start
 

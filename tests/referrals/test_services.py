@@ -8,7 +8,7 @@ from cases.models import Case
 from cases.tasks import case_arrival_notify
 from consent.models import Capacity, ConsentStatus, ExceptionReason, FamilyTold, Method, Purpose
 from consent.services import consent_exception_record, consent_record_answer
-from referrals.clocks import UK
+from familyfirst.clocks import UK
 from referrals.models import AuthorisationStatus, CallPurpose, ConsultationStatus, Outcome
 from referrals.services import (
     ConsultationError,

@@ -2,7 +2,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from referrals.clocks import (
+from familyfirst.clocks import (
     UK,
     Rag,
     add_working_days,

@@ -1,4 +1,5 @@
-"""Working-day clocks: weekends and England and Wales bank holidays do not count.
+"""Working-day clocks: weekends and England and Wales bank holidays do not count. Every app's clocks
+(front-door decisions, assessments, conferences) use these, so they live in the project package.
 
 A consultation received Friday 16:00 is due a decision on Monday 16:00 (Tuesday 16:00 after a bank
 holiday Monday): the clock moves on whole working days and keeps the time of day, to the minute,
