@@ -145,6 +145,7 @@ def seed(*, open_count: int, practitioners: list[User], rng: random.Random) -> d
                     if waiting
                     else AuthorisationStatus.NOT_NEEDED,
                     decided_by=consultation.practitioner if waiting else None,
+                    decision_due_at=consultation.decision_due_at,
                 )
             )
     ConsultationChild.objects.bulk_create(links, batch_size=5000)

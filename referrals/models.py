@@ -252,6 +252,10 @@ class ConsultationChild(models.Model):
     authorisation = models.CharField(
         max_length=12, choices=AuthorisationStatus.choices, default=AuthorisationStatus.NOT_NEEDED
     )
+    # A copy of the consultation's decision due time, so the authorisation queue's order
+    # (authorisation, urgent, due) is one index (docs/load-test.md). Set when the link is made
+    # and kept in step by referrals.services whenever the consultation's clock moves.
+    decision_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     authorised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -286,6 +290,20 @@ class ConsultationChild(models.Model):
                 | Q(team__isnull=False),
             ),
         ]
+        indexes = [
+            # The authorisation queue: waiting outcomes, urgent first, soonest due, in one scan.
+            models.Index(
+                fields=["authorisation", "-urgent", "decision_due_at", "id"],
+                name="consultation_child_queue",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.consultation.reference}: {self.child_id}"
+
+    def save(self, *args, **kwargs):
+        if self.decision_due_at is None and self.consultation_id:
+            self.decision_due_at = self.consultation.decision_due_at
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "decision_due_at"}
+        super().save(*args, **kwargs)

@@ -127,6 +127,8 @@ def consultation_draft_save(
     updated = Consultation.objects.filter(
         pk=consultation.pk, version=version, status=ConsultationStatus.DRAFT
     ).update(**changes, version=F("version") + 1, updated_by=saved_by, updated_at=timezone.now())
+    if updated and "decision_due_at" in changes:
+        _links_due_in_step(consultation_id=consultation.pk, due_at=changes["decision_due_at"])
     if not updated:
         current = Consultation.objects.select_related("updated_by").get(pk=consultation.pk)
         if current.status != ConsultationStatus.DRAFT:
@@ -141,9 +143,20 @@ def consultation_draft_save(
     return Consultation.objects.get(pk=consultation.pk)
 
 
+def _links_due_in_step(*, consultation_id, due_at) -> None:
+    """The consultation's clock moved: its children's copies of the due time (which order the
+    authorisation queue, ConsultationChild.decision_due_at) move with it, in the same
+    transaction. Every service that changes ``Consultation.decision_due_at`` calls this."""
+    ConsultationChild.objects.filter(consultation_id=consultation_id).update(decision_due_at=due_at)
+
+
 @transaction.atomic
 def consultation_child_add(*, consultation: Consultation, child, added_by) -> ConsultationChild:
-    link, _ = ConsultationChild.objects.get_or_create(consultation=consultation, child=child)
+    link, _ = ConsultationChild.objects.get_or_create(
+        consultation=consultation,
+        child=child,
+        defaults={"decision_due_at": consultation.decision_due_at},
+    )
     return link
 
 
@@ -235,6 +248,7 @@ def consultation_child_decide(
                 " ".join(result.reasons) or "No team was found", field="postcode"
             )
     link.urgent = outcome == Outcome.IMMEDIATE_PROTECTION
+    link.decision_due_at = link.consultation.decision_due_at
     needs_authorisation = (
         outcome in OPENS_REFERRAL or link.consultation.purpose == CallPurpose.REFERRAL
     )

@@ -490,6 +490,7 @@ def _many_consultations(practitioner, count):
             outcome=Outcome.SINGLE_AGENCY,
             authorisation=AuthorisationStatus.AWAITING,
             decided_by=practitioner,
+            decision_due_at=consultation.decision_due_at,
         )
         for consultation in consultations
     )

@@ -42,6 +42,7 @@ def _waiting(practitioner, count):
             outcome=Outcome.SINGLE_AGENCY,
             authorisation=AuthorisationStatus.AWAITING,
             decided_by=practitioner,
+            decision_due_at=consultation.decision_due_at,
         )
         for consultation, child in zip(consultations, children, strict=True)
     )
