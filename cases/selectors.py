@@ -14,7 +14,6 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import rules
@@ -273,43 +272,28 @@ def team_worker_loads(*, team: Team) -> list[WorkerLoad]:
 
 
 def team_counts(*, team: Team) -> dict:
-    """The figures at the top of the team's page, in one query."""
+    """The figures at the top of the team's page, in one query and one pass over the team's
+    cases and their tasks. (A subquery for the overdue tasks, grouped with the counts, ran once
+    per case: 78 ms for a team of 275 cases, growing with the square of the team's size;
+    docs/load-test.md.)"""
     today = timezone.localdate()
     week_ago = timezone.now() - timedelta(days=7)
-    overdue_tasks = (
-        CaseTask.objects.filter(
-            case__team=OuterRef("pk"),
-            case__status__in=OPEN_STATUSES,
-            done_at__isnull=True,
-            due_date__lt=today,
-        )
-        .order_by()
-        .values("case__team")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    open_case = Q(cases__status__in=OPEN_STATUSES)
-    return (
-        Team.objects.filter(pk=team.pk)
-        .annotate(
-            open=Count("cases", filter=open_case),
-            incoming=Count("cases", filter=Q(cases__status=CaseStatus.INCOMING)),
-            unallocated=Count("cases", filter=Q(cases__status=CaseStatus.UNALLOCATED)),
-            new_this_week=Count("cases", filter=Q(cases__opened_at__gte=week_ago)),
-            assessment_overdue=Count(
-                "cases", filter=open_case & Q(cases__assessment_due_date__lt=today)
-            ),
-            overdue_tasks=Coalesce(Subquery(overdue_tasks), 0),
-        )
-        .values(
-            "open",
-            "incoming",
-            "unallocated",
-            "new_this_week",
-            "assessment_overdue",
-            "overdue_tasks",
-        )
-        .get()
+    open_case = Q(status__in=OPEN_STATUSES)
+
+    def cases(condition):
+        # Each case once, however many tasks joined it.
+        return Count("pk", filter=condition, distinct=True)
+
+    return Case.objects.filter(team=team).aggregate(
+        open=cases(open_case),
+        incoming=cases(Q(status=CaseStatus.INCOMING)),
+        unallocated=cases(Q(status=CaseStatus.UNALLOCATED)),
+        new_this_week=cases(Q(opened_at__gte=week_ago)),
+        assessment_overdue=cases(open_case & Q(assessment_due_date__lt=today)),
+        overdue_tasks=Count(
+            "tasks",
+            filter=open_case & Q(tasks__done_at__isnull=True, tasks__due_date__lt=today),
+        ),
     )
 
 
