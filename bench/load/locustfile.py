@@ -1,6 +1,10 @@
 """The load test's simulated staff: Family Connect practitioners and managers who sign in once
 (password and a TOTP code from their paired authenticator) and then work, with think time.
 
+Four kinds of user, 60 in all at the hold (weights 9:3:2:1): Family Connect practitioners (36)
+and managers (12) at the front door, and Family Help lead practitioners (8) and team managers (4)
+working from their caseloads and case pages.
+
 Run by bench/load/run.py (``make load``), which seeds the database, starts gunicorn and a Celery
 worker and writes bench/results/load.json from what this file records. Does not import Django:
 locust runs on gevent, and the app runs in gunicorn.
@@ -42,10 +46,15 @@ CHILD_OUTCOME = re.compile(
     r'href="(/front-door/consultations/[0-9a-f-]{36}/children/[0-9a-f-]{36}/outcome/)'
 )
 CONSULTATION = re.compile(r"/front-door/consultations/([0-9a-f-]{36})/")
+CASE = re.compile(r'href="/cases/([0-9a-f-]{36})/"')
+# The hook for the assessment page (pathway/, being built; docs/load-test.md): the path of a
+# case's assessment with {case} for the case's id, e.g. "/cases/{case}/assessment/". When set,
+# the case workers and team managers open it after each case page; empty, they do not.
+ASSESSMENT_PATH = os.environ.get("LOAD_ASSESSMENT_PATH", "")
 
 ACCOUNTS = {
     role: iter([a for a in PLAN["accounts"] if a["role"] == role])
-    for role in ("FC_PRACTITIONER", "FC_MANAGER")
+    for role in ("FC_PRACTITIONER", "FC_MANAGER", "FHLP", "TEAM_MANAGER")
 }
 PHASE = {"name": "ramp"}
 SEEN = itertools.count(1)
@@ -117,7 +126,7 @@ class Staff(HttpUser):
         return {"runner": self.environment.runner}
 
     def on_start(self):
-        account = next(ACCOUNTS[self.role])
+        account = self.account = next(ACCOUNTS[self.role])
         self.page("sign in: page", "/sign-in/")
         self.send(
             "sign in: password",
@@ -158,17 +167,23 @@ class Staff(HttpUser):
     def home(self):
         self.page("home", "/")
 
-    @task(3)
-    def queue(self):
-        self.page("front-door queue", "/front-door/queue/")
-
     @task(1)
     def bare(self):
         self.page("bare page (healthz)", "/healthz/")
 
 
-class Practitioner(Staff):
-    weight = 3
+class FrontDoor(Staff):
+    """Family Connect staff: everyone at the front door looks at its queue."""
+
+    abstract = True
+
+    @task(3)
+    def queue(self):
+        self.page("front-door queue", "/front-door/queue/")
+
+
+class Practitioner(FrontDoor):
+    weight = 9
     role = "FC_PRACTITIONER"
 
     @task(3)
@@ -264,8 +279,8 @@ class Practitioner(Staff):
         self.send("consultation: submit", base + "submit/", {})
 
 
-class Manager(Staff):
-    weight = 1
+class Manager(FrontDoor):
+    weight = 3
     role = "FC_MANAGER"
 
     @task(4)
@@ -283,6 +298,49 @@ class Manager(Staff):
         self.send(
             "authorise: decide", review, {"decision": "AUTHORISE", "note": ""}, expect=(200, 302)
         )
+
+
+class CaseStaff(Staff):
+    """Locality team staff: home, then their caseload and a case from it (the front-door queue
+    is not theirs: it refuses them)."""
+
+    abstract = True
+
+    def case(self, cases: list[str]):
+        """A case from the caseload just shown, and (once it exists) its assessment."""
+        if not cases:
+            return
+        case = random.choice(cases)
+        self.wait()
+        self.page("case page", f"/cases/{case}/")
+        if ASSESSMENT_PATH:
+            self.wait()
+            self.page("assessment page", ASSESSMENT_PATH.format(case=case))
+
+
+class CaseWorker(CaseStaff):
+    """A Family Help lead practitioner: "my cases", then one of them."""
+
+    weight = 2
+    role = "FHLP"
+
+    @task(4)
+    def caseload(self):
+        self.page("caseload: my cases", "/cases/")
+        self.case(CASE.findall(self.last))
+
+
+class TeamManager(CaseStaff):
+    """A Family Help team manager: the team's caseload (a page of it), then one case."""
+
+    weight = 1
+    role = "TEAM_MANAGER"
+
+    @task(4)
+    def caseload(self):
+        params = {"page": random.choice([1, 1, 1, 2])}
+        self.page("caseload: team", f"/cases/teams/{self.account['team']}/", params)
+        self.case(CASE.findall(self.last))
 
 
 class LoadShape(LoadTestShape):
@@ -303,4 +361,4 @@ class LoadShape(LoadTestShape):
         return None
 
 
-__all__ = ["LoadShape", "Manager", "Practitioner"]
+__all__ = ["CaseWorker", "LoadShape", "Manager", "Practitioner", "TeamManager"]

@@ -1,5 +1,5 @@
-"""Seed the load test's own database: people in households, open consultations, and the staff
-who sign in, each with a paired authenticator.
+"""Seed the load test's own database: people in households, open consultations, the five Family
+Help teams' caseloads, and the staff who sign in, each with a paired authenticator.
 
     .venv/bin/python bench/load/seed.py --people 100000 --open 10000
 
@@ -12,6 +12,7 @@ Synthetic data only.
 """
 
 import argparse
+import datetime as dt
 import json
 import os
 import random
@@ -46,43 +47,62 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from accounts.models import Role, User  # noqa: E402
 from bench.people_seed import Seeder  # noqa: E402
 from bench.referrals_queue import seed as consultations_seed  # noqa: E402
+from cases.models import (  # noqa: E402
+    Allocation,
+    Case,
+    CaseEvent,
+    CaseLevel,
+    CaseNote,
+    CaseStatus,
+    CaseTask,
+)
 from locality.models import MembershipRole, Team, TeamMembership  # noqa: E402
 from locality.services import reference_data_load  # noqa: E402
 from people.models import LivesWith, Person, Relationship  # noqa: E402
 from spectrum.models import Framework  # noqa: E402
 
+# The locality teams whose caseloads the case workers and team managers work from.
+FAMILY_HELP_TEAMS = [
+    "family-help-north-warwickshire",
+    "family-help-nuneaton-bedworth",
+    "family-help-rugby",
+    "family-help-stratford",
+    "family-help-warwick",
+]
+MANAGING_ROLES = {Role.FC_MANAGER, Role.TEAM_MANAGER}
+
 
 @transaction.atomic
-def staff(*, practitioners: int, managers: int) -> list[dict]:
-    """Family Connect practitioners and managers, each with a newly paired TOTP device. Accounts
-    from an earlier run are kept (the logs they wrote refer to them) and set up afresh."""
+def _accounts(wanted: list[tuple[str, str, Role, str]]) -> list[dict]:
+    """Accounts (username, last name, role, team slug), each a member of its team (managers as
+    its manager) with a newly paired TOTP device. Accounts from an earlier run are kept (the logs
+    they wrote refer to them) and set up afresh."""
     password = make_password(PASSWORD)  # hashed once: 300 accounts at half a second each is slow
-    team = Team.objects.get(slug="family-connect")
-    wanted = [(f"load.practitioner.{n}", n, Role.FC_PRACTITIONER) for n in range(practitioners)]
-    wanted += [(f"load.manager.{n}", n, Role.FC_MANAGER) for n in range(managers)]
+    teams = {team.slug: team for team in Team.objects.filter(slug__in={w[3] for w in wanted})}
+    team_of = {username: teams[slug] for username, _, _, slug in wanted}
     existing = set(
-        User.objects.filter(username__in=[w[0] for w in wanted]).values_list("username", flat=True)
+        User.objects.filter(username__in=list(team_of)).values_list("username", flat=True)
     )
     User.objects.bulk_create(
         User(
             username=username,
-            first_name="Manager" if role == Role.FC_MANAGER else "Practitioner",
-            last_name=f"Load {n}",
+            first_name="Manager" if role in MANAGING_ROLES else "Practitioner",
+            last_name=last_name,
             email=f"{username}@example.org",
             role=role,
         )
-        for username, n, role in wanted
+        for username, last_name, role, _ in wanted
         if username not in existing
     )
-    users = list(User.objects.filter(username__in=[w[0] for w in wanted]).order_by("pk"))
+    users = list(User.objects.filter(username__in=list(team_of)).order_by("pk"))
     User.objects.filter(pk__in=[u.pk for u in users]).update(password=password, is_active=True)
     TeamMembership.objects.filter(user__in=users).delete()
     TeamMembership.objects.bulk_create(
         TeamMembership(
             user=user,
-            team=team,
+            team=team_of[user.username],
             role_in_team=MembershipRole.MANAGER
-            if user.role == Role.FC_MANAGER
+            if user.role in MANAGING_ROLES
             else MembershipRole.MEMBER,
             start_date=timezone.localdate(),
         )
@@ -93,9 +113,180 @@ def staff(*, practitioners: int, managers: int) -> list[dict]:
         TOTPDevice(user=user, name="Load test phone", confirmed=True) for user in users
     )
     return [
-        {"username": user.username, "role": user.role, "key": device.key}
+        {
+            "username": user.username,
+            "role": user.role,
+            "key": device.key,
+            "team": team_of[user.username].slug,
+            "pk": user.pk,
+        }
         for user, device in zip(users, devices, strict=True)
     ]
+
+
+def staff(*, practitioners: int, managers: int) -> list[dict]:
+    """Family Connect practitioners and managers."""
+    wanted = [
+        (f"load.practitioner.{n}", f"Load {n}", Role.FC_PRACTITIONER, "family-connect")
+        for n in range(practitioners)
+    ]
+    wanted += [
+        (f"load.manager.{n}", f"Load {n}", Role.FC_MANAGER, "family-connect")
+        for n in range(managers)
+    ]
+    return _accounts(wanted)
+
+
+def case_staff(*, workers: int, managers: int) -> list[dict]:
+    """Family Help lead practitioners and team managers, spread over the Family Help teams."""
+    wanted = [
+        (
+            f"load.fhlp.{n}",
+            f"Load {n}",
+            Role.FHLP,
+            FAMILY_HELP_TEAMS[n % len(FAMILY_HELP_TEAMS)],
+        )
+        for n in range(workers)
+    ]
+    wanted += [
+        (
+            f"load.team-manager.{n}",
+            f"Load {n}",
+            Role.TEAM_MANAGER,
+            FAMILY_HELP_TEAMS[n % len(FAMILY_HELP_TEAMS)],
+        )
+        for n in range(managers)
+    ]
+    return _accounts(wanted)
+
+
+@transaction.atomic
+def caseloads(
+    rng: random.Random, accounts: list[dict], *, per_worker: int, waiting_per_team: int
+) -> dict:
+    """Open cases in the Family Help teams, built in bulk as bench/referrals_queue.py builds
+    consultations (a real case is opened by an authorised referral, cases.services.case_open;
+    the caseloads and the case page read the same rows either way): ``per_worker`` allocated to
+    each case worker, each with its chronology, notes and tasks (some overdue), and
+    ``waiting_per_team`` per team accepted but not allocated or waiting to be accepted. Each
+    child is one with a parent holding parental responsibility, so the case page shows a
+    household."""
+    workers = [a for a in accounts if a["role"] == Role.FHLP]
+    managers = {a["team"]: a for a in accounts if a["role"] == Role.TEAM_MANAGER}
+    teams = {team.slug: team for team in Team.objects.filter(slug__in=FAMILY_HELP_TEAMS)}
+    wanted = len(workers) * per_worker + len(teams) * waiting_per_team
+    children = list(
+        Relationship.objects.filter(parental_responsibility=True, end_date__isnull=True)
+        .order_by("?")
+        .values_list("to_person_id", flat=True)
+        .distinct()[: wanted * 2]
+    )
+    children = list(dict.fromkeys(children))[:wanted]
+    rng.shuffle(children)
+    now = timezone.now()
+    today = timezone.localdate()
+    cases, allocated = [], []
+    for worker in workers:
+        for _ in range(per_worker):
+            referred = today - dt.timedelta(days=rng.randint(1, 120))
+            cases.append(
+                Case(
+                    child_id=children.pop(),
+                    team=teams[worker["team"]],
+                    level=CaseLevel.FAMILY_HELP,
+                    status=CaseStatus.ALLOCATED,
+                    urgent=rng.random() < 0.05,
+                    referral_date=referred,
+                    assessment_due_date=referred + dt.timedelta(days=63),
+                    opened_at=now - dt.timedelta(days=(today - referred).days),
+                    accepted_at=now - dt.timedelta(days=(today - referred).days - 1),
+                    accepted_by_id=managers[worker["team"]]["pk"],
+                    allocated_to_id=worker["pk"],
+                )
+            )
+            allocated.append(cases[-1])
+    for slug, team in teams.items():
+        for number in range(waiting_per_team):
+            referred = today - dt.timedelta(days=rng.randint(0, 10))
+            accepted = number % 2 == 0
+            cases.append(
+                Case(
+                    child_id=children.pop(),
+                    team=team,
+                    level=CaseLevel.FAMILY_HELP,
+                    status=CaseStatus.UNALLOCATED if accepted else CaseStatus.INCOMING,
+                    urgent=rng.random() < 0.1,
+                    referral_date=referred,
+                    assessment_due_date=referred + dt.timedelta(days=63),
+                    opened_at=now - dt.timedelta(days=(today - referred).days),
+                    accepted_at=now if accepted else None,
+                    accepted_by_id=managers[slug]["pk"] if accepted else None,
+                )
+            )
+    Case.objects.bulk_create(cases, batch_size=2000)
+    events, notes, tasks, allocations = [], [], [], []
+    for case in cases:
+        events.append(
+            CaseEvent(case=case, kind="OPENED", at=case.opened_at, summary="Referral authorised")
+        )
+        if case.accepted_at:
+            events.append(
+                CaseEvent(
+                    case=case,
+                    kind="ACCEPTED",
+                    at=case.accepted_at,
+                    by_id=case.accepted_by_id,
+                    summary="Accepted by the team",
+                )
+            )
+    for case in allocated:
+        allocations.append(
+            Allocation(
+                case=case,
+                worker_id=case.allocated_to_id,
+                allocated_by_id=case.accepted_by_id,
+                started_at=case.accepted_at,
+            )
+        )
+        events.append(
+            CaseEvent(
+                case=case,
+                kind="ALLOCATED",
+                at=case.accepted_at,
+                by_id=case.accepted_by_id,
+                summary="Allocated to the lead practitioner",
+            )
+        )
+        for visit in range(rng.randint(1, 6)):
+            at = case.accepted_at + dt.timedelta(days=visit * 7 + 1)
+            notes.append(
+                CaseNote(
+                    case=case,
+                    kind="HOME_VISIT" if visit % 2 == 0 else "PHONE",
+                    occurred_at=at,
+                    who_was_seen="Parent and child",
+                    child_seen=visit % 2 == 0,
+                    text="Synthetic load-test visit: routines, school attendance and support.",
+                    written_by_id=case.allocated_to_id,
+                    written_at=at,
+                )
+            )
+        for number in range(rng.randint(0, 4)):
+            tasks.append(
+                CaseTask(
+                    case=case,
+                    title=f"Synthetic follow-up {number + 1}",
+                    due_date=today + dt.timedelta(days=rng.randint(-10, 30)),
+                    assigned_to_id=case.allocated_to_id,
+                    created_by_id=case.allocated_to_id,
+                    created_at=case.accepted_at,
+                )
+            )
+    CaseEvent.objects.bulk_create(events, batch_size=5000)
+    CaseNote.objects.bulk_create(notes, batch_size=5000)
+    CaseTask.objects.bulk_create(tasks, batch_size=5000)
+    Allocation.objects.bulk_create(allocations, batch_size=5000)
+    return {"open_cases": len(cases), "allocated": len(allocated), "notes": len(notes)}
 
 
 def plan_people(rng: random.Random, *, children: int) -> dict:
@@ -130,6 +321,9 @@ def main():
     parser.add_argument("--open", type=int, default=10_000, help="open consultations")
     parser.add_argument("--practitioners", type=int, default=240)
     parser.add_argument("--managers", type=int, default=80)
+    parser.add_argument("--case-workers", type=int, default=50, help="Family Help practitioners")
+    parser.add_argument("--team-managers", type=int, default=25)
+    parser.add_argument("--cases-per-worker", type=int, default=25)
     parser.add_argument("--seed", type=int, default=20261201)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -139,8 +333,13 @@ def main():
     reference_data_load()
     people = Seeder(args.people, max(50, args.people // 200), args.seed).run()
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE referrals_consultation, audit_accesslog CASCADE")
+        cursor.execute("TRUNCATE referrals_consultation, cases_case, audit_accesslog CASCADE")
     accounts = staff(practitioners=args.practitioners, managers=args.managers)
+    case_accounts = case_staff(workers=args.case_workers, managers=args.team_managers)
+    cases = caseloads(
+        rng, case_accounts, per_worker=args.cases_per_worker, waiting_per_team=args.cases_per_worker
+    )
+    accounts += case_accounts
     bench_staff = [
         User.objects.get_or_create(
             username=f"bench.practitioner.{n}",
@@ -162,6 +361,7 @@ def main():
             "people": people["counts"]["people_person"],
             "open_consultations": consultations["consultations"],
             "children_links": consultations["children_links"],
+            **cases,
             "seconds": round(time.perf_counter() - started, 1),
         },
     }
