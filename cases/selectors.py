@@ -122,17 +122,27 @@ def people_on_cases_visible_to(*, user):
     ``people.scope`` so ``people.selectors.people_visible_to`` widens by it."""
     from people.models import LivesWith, Person, Relationship
 
-    children = cases_visible_to(user=user).values("child_id")
     if not rules.can_work_cases(user):
         return Person.objects.none()
-    related = (
-        Q(pk__in=children)
-        | Q(pk__in=Relationship.objects.filter(to_person__in=children).values("from_person"))
-        | Q(pk__in=Relationship.objects.filter(from_person__in=children).values("to_person"))
-        | Q(pk__in=LivesWith.objects.filter(person_a__in=children).values("person_b"))
-        | Q(pk__in=LivesWith.objects.filter(person_b__in=children).values("person_a"))
+    # The children read once, then one UNION of ids looked up by primary key: the same set as
+    # five IN-subqueries joined by OR, which made PostgreSQL test every person against each and
+    # repeat the restriction rule's subquery five times (350 ms a case page at 100,000 people;
+    # docs/load-test.md).
+    children = list(
+        cases_visible_to(user=user).order_by().values_list("child_id", flat=True).distinct()
     )
-    return Person.objects.filter(related)
+    ids = (
+        Person.objects.filter(pk__in=children)
+        .order_by()
+        .values("pk")
+        .union(
+            Relationship.objects.filter(to_person__in=children).order_by().values("from_person"),
+            Relationship.objects.filter(from_person__in=children).order_by().values("to_person"),
+            LivesWith.objects.filter(person_a__in=children).order_by().values("person_b"),
+            LivesWith.objects.filter(person_b__in=children).order_by().values("person_a"),
+        )
+    )
+    return Person.objects.filter(pk__in=ids)
 
 
 # Lists --------------------------------------------------------------------------------------
