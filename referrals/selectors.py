@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -11,11 +11,13 @@ from accounts import rules
 from audit.access import record_get_for_user
 from cases.selectors import cases_visible_to
 from familyfirst.clocks import Rag, rag_status
+from protection.clocks import strategy_due_at
 from referrals.models import (
     AuthorisationStatus,
     Consultation,
     ConsultationChild,
     ConsultationStatus,
+    Outcome,
 )
 from spectrum.models import LevelCode
 
@@ -62,6 +64,18 @@ class QueueRow:
     consultation: Consultation
     rag: Rag
     children: int
+    # Immediate protection: first in the queue, on the strategy discussion's clock (same working
+    # day; docs/protection.md) instead of the one-working-day decision clock.
+    immediate: bool = False
+    due_at: object = None
+
+
+def _names_immediate_protection():
+    return Exists(
+        ConsultationChild.objects.filter(
+            consultation=OuterRef("pk"), outcome=Outcome.IMMEDIATE_PROTECTION
+        )
+    )
 
 
 def front_door_queue(
@@ -81,8 +95,8 @@ def front_door_queue(
         consultations_visible_to(user=user)
         .filter(status__in=OPEN_STATUSES)
         .select_related("practitioner")
-        .annotate(children_count=_children_count())
-        .order_by("decision_due_at", "reference")
+        .annotate(children_count=_children_count(), immediate=_names_immediate_protection())
+        .order_by("-immediate", "decision_due_at", "reference")
     )
     if practitioner_id:
         consultations = consultations.filter(practitioner_id=practitioner_id)
@@ -90,14 +104,20 @@ def front_door_queue(
         consultations = consultations.filter(status=status)
     page = Paginator(consultations, per_page).get_page(page_number)
     amber = timedelta(hours=settings.CLOCK_AMBER_HOURS)
-    page.object_list = [
-        QueueRow(
-            consultation=c,
-            rag=rag_status(due_at=c.decision_due_at, now=now, amber_within=amber),
-            children=c.children_count,
+    rows = []
+    for c in page.object_list:
+        due_at = strategy_due_at(c.received_at) if c.immediate else c.decision_due_at
+        due_at = min(due_at, c.decision_due_at)
+        rows.append(
+            QueueRow(
+                consultation=c,
+                rag=rag_status(due_at=due_at, now=now, amber_within=amber),
+                children=c.children_count,
+                immediate=c.immediate,
+                due_at=due_at,
+            )
         )
-        for c in page.object_list
-    ]
+    page.object_list = rows
     return page
 
 
