@@ -244,6 +244,12 @@ def strategy_discussion_record(
         raise ProtectionError("This strategy discussion has already been recorded")
     if held_at > timezone.now():
         raise ProtectionError("The date and time cannot be in the future", field="held_at")
+    if timezone.localdate(held_at) < case.referral_date:
+        raise ProtectionError(
+            f"The referral was made on {case.referral_date:%-d %B %Y}: the discussion cannot be "
+            "before it",
+            field="held_at",
+        )
     if not any(took_part for _agency, _name, took_part in attendees):
         raise ProtectionError("Record at least one agency that took part", field="attendees")
     if decision not in StrategyDecision.values:

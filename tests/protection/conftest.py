@@ -29,6 +29,10 @@ def last_working_day_before(day, days_back=0):
 def macpt_case(refer, rugby_family):  # noqa: F811
     """Mia Dawson's immediate-protection case in MACPT North's incoming queue."""
     link = refer(rugby_family["child"], Outcome.IMMEDIATE_PROTECTION)
+    # Referred six weeks ago, so the tests can hold meetings on past working days.
+    Case.objects.filter(opened_by=link).update(
+        referral_date=timezone.localdate() - timedelta(weeks=6)
+    )
     return Case.objects.get(opened_by=link)
 
 
