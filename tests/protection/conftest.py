@@ -52,7 +52,7 @@ def held_at(day) -> datetime:
 
 
 @pytest.fixture
-def second_child(rugby_family):
+def second_child(rugby_family):  # noqa: F811
     return Person.objects.create(
         given_name="Alfie",
         family_name="Dawson",

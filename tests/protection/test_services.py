@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from cases.models import Case
-from cases.services import case_accept, case_allocate
+from cases.services import case_accept
 from cases.tasks import case_arrival_notify
 from consent.models import SharingRecord
 from locality.models import Team, TeamMembership
@@ -252,10 +252,11 @@ def test_the_macpt_call_is_recorded_once_per_family(macpt_case, practitioner, fc
 
 
 def test_one_macpt_alert_per_family_not_per_child(
-    refer, rugby_family, second_child, practitioner, fc_manager, django_capture_on_commit_callbacks
+    refer, rugby_family, second_child, practitioner, fc_manager
 ):
     from consent.models import ExceptionReason, FamilyTold, Purpose
     from consent.services import consent_exception_record
+    from referrals.models import CallPurpose
     from referrals.services import (
         consultation_child_add,
         consultation_child_authorise,
@@ -263,7 +264,6 @@ def test_one_macpt_alert_per_family_not_per_child(
         consultation_start,
         consultation_submit,
     )
-    from referrals.models import CallPurpose
     from tests.referrals.helpers import fill_in_the_call
 
     children = [rugby_family["child"], second_child]
