@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts import rules
 from audit.services import access_log_record_list
-from cases.selectors import team_ids_of
+from cases.selectors import team_ids_of, team_is_managed_by
 from locality.models import Team, TeamType
 from protection.forms import (
     ConferenceForm,
@@ -83,7 +83,13 @@ def queue_view(request, slug):
     return render(
         request,
         "protection/queue.html",
-        {"team": team, "page": page, "rows": page.object_list, "heading": f"{team}: open work"},
+        {
+            "team": team,
+            "managing": team_is_managed_by(team=team, user=request.user),
+            "page": page,
+            "rows": page.object_list,
+            "heading": f"{team}: open work",
+        },
     )
 
 

@@ -108,7 +108,7 @@ def test_a_police_call_about_a_disclosure_goes_from_the_front_door_to_a_child_pr
     expect(macpt.get_by_test_id("protection-queue")).to_contain_text("Strategy discussion")
     expect(macpt.get_by_test_id("protection-queue")).to_contain_text("Not allocated")
     assert_accessible(macpt, "MACPT queue, unallocated")
-    macpt.goto(f"{live_server.url}/cases/{case.pk}/intake/")
+    macpt.get_by_role("link", name="Accept and allocate the case for Mia Dawson").click()
     macpt.get_by_label("Accept the case").check()
     macpt.get_by_role("button", name="Save decision").click()
     macpt.get_by_label("Worker").select_option(
@@ -117,6 +117,9 @@ def test_a_police_call_about_a_disclosure_goes_from_the_front_door_to_a_child_pr
     )
     macpt.get_by_role("button", name="Allocate").click()
     expect(macpt.get_by_test_id("case-worker")).to_have_text("Leon Barker")
+    macpt.get_by_test_id("protection-link").get_by_role("link").click()
+    expect(macpt.get_by_test_id("strategy")).to_contain_text("To be held")
+    assert_accessible(macpt, "child protection record, strategy discussion to be held")
 
     # The LCPP records the strategy discussion: Section 47, jointly with the police.
     worker = _as(browser, live_server, lcpp)

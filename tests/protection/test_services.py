@@ -327,3 +327,10 @@ def test_a_child_found_here_but_living_elsewhere_gets_the_macpt_and_their_home_a
     assert len(sent) == 1 and "E08000026" in sent[0].body
     notice.refresh_from_db()
     assert notice.notified_at is not None
+
+
+def test_a_strategy_discussion_cannot_be_dated_before_the_referral(discussion, lcpp):
+    before = discussion.case.referral_date - timedelta(days=1)
+    with pytest.raises(ProtectionError, match="cannot be before it") as refused:
+        _s47(discussion, lcpp, day=before)
+    assert refused.value.field == "held_at"
