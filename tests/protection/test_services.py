@@ -334,3 +334,25 @@ def test_a_strategy_discussion_cannot_be_dated_before_the_referral(discussion, l
     with pytest.raises(ProtectionError, match="cannot be before it") as refused:
         _s47(discussion, lcpp, day=before)
     assert refused.value.field == "held_at"
+
+
+def test_the_sweep_warns_the_macpt_managers_once_as_the_icpc_comes_due(
+    discussion, lcpp, macpt_manager
+):
+    from protection.services import protection_clock_sweep
+
+    macpt_manager.email = "megan.doyle@warwickshire.gov.uk"
+    macpt_manager.save(update_fields=["email"])
+    enquiry = _s47(discussion, lcpp)
+    far_ahead = enquiry.icpc_target_date - timedelta(days=21)
+    assert protection_clock_sweep(today=far_ahead) == {"escalated": 0}
+    mail.outbox.clear()
+
+    assert protection_clock_sweep(today=enquiry.icpc_target_date) == {"escalated": 1}
+    assert protection_clock_sweep(today=enquiry.icpc_target_date) == {"escalated": 0}
+
+    (warning,) = mail.outbox
+    assert warning.to == ["megan.doyle@warwickshire.gov.uk"]
+    assert "ICPC for the Section 47 enquiry" in warning.body
+    enquiry.refresh_from_db()
+    assert enquiry.escalated_at is not None
