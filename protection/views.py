@@ -242,53 +242,53 @@ def conference_view(request, conference_id):
     )
 
 
-@login_required
-def core_group_view(request, plan_id):
+def _plan_form(request, plan_id, *, form_class, service, done: str, heading: str, editable):
+    """A form on the plan (the first core group, the end of the plan): one shape for both."""
     _require_case_worker(request.user)
     plan = plan_get_for_user(request=request, plan_id=plan_id)
-    form = CoreGroupForm(request.POST if request.method == "POST" else None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         _require_team(request, plan)
         if form.is_valid():
             try:
-                core_group_record(plan=plan, by=request.user, **form.cleaned_data)
+                service(plan=plan, by=request.user, **form.cleaned_data)
             except ProtectionError as error:
                 _refused(form, error)
             else:
-                messages.success(request, "First core group meeting saved")
+                messages.success(request, done)
                 return redirect("protection:case", case_id=plan.case_id)
     return _form_page(
         request,
         plan,
         "protection/plan_form.html",
         form,
-        "First core group meeting",
+        heading,
         plan=plan,
-        editable=plan.status == "ACTIVE" and plan.core_group_held_on is None,
+        editable=editable(plan),
+    )
+
+
+@login_required
+def core_group_view(request, plan_id):
+    return _plan_form(
+        request,
+        plan_id,
+        form_class=CoreGroupForm,
+        service=core_group_record,
+        done="First core group meeting saved",
+        heading="First core group meeting",
+        editable=lambda plan: plan.status == "ACTIVE" and plan.core_group_held_on is None,
     )
 
 
 @login_required
 def plan_end_view(request, plan_id):
-    _require_case_worker(request.user)
-    plan = plan_get_for_user(request=request, plan_id=plan_id)
-    form = PlanEndForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        _require_team(request, plan)
-        if form.is_valid():
-            try:
-                plan_end(plan=plan, by=request.user, **form.cleaned_data)
-            except ProtectionError as error:
-                _refused(form, error)
-            else:
-                messages.success(request, "The plan has ended")
-                return redirect("protection:case", case_id=plan.case_id)
-    return _form_page(
+    return _plan_form(
         request,
-        plan,
-        "protection/plan_form.html",
-        form,
-        "End the child protection plan",
-        plan=plan,
-        editable=plan.status == "ACTIVE",
+        plan_id,
+        form_class=PlanEndForm,
+        service=plan_end,
+        done="The plan has ended",
+        heading="End the child protection plan",
+        editable=lambda plan: plan.status == "ACTIVE",
     )

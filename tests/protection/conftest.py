@@ -1,6 +1,6 @@
 """An immediate-protection referral made and authorised at the front door, as the MACPT gets it."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -58,3 +58,17 @@ def second_child(rugby_family):  # noqa: F811
         family_name="Dawson",
         date_of_birth=rugby_family["child"].date_of_birth,
     )
+
+
+@pytest.fixture
+def found_here(postcodes):  # noqa: F811
+    """Kai, found in Warwickshire, who lives in Coventry (CV1 2AA, E08000026)."""
+    from people.models import PersonAddress
+
+    child = Person.objects.create(
+        given_name="Kai", family_name="Brook", date_of_birth=date(2016, 5, 4)
+    )
+    PersonAddress.objects.create(
+        person=child, postcode="CV1 2AA", postcode_outward="CV1", start_date=timezone.localdate()
+    )
+    return child

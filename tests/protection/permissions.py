@@ -64,20 +64,20 @@ def _macpt_case() -> Case:
     )
 
 
+def _held(case) -> StrategyDiscussion:
+    now = timezone.now()
+    return StrategyDiscussion.objects.create(
+        case=case, due_at=now, created_at=now, status="HELD", held_at=now, decision="S47_SINGLE"
+    )
+
+
 def _records() -> dict:
     case = _macpt_case()
     today = timezone.localdate()
     due = StrategyDiscussion.objects.create(
         case=case, due_at=timezone.now(), created_at=timezone.now()
     )
-    held = StrategyDiscussion.objects.create(
-        case=case,
-        due_at=timezone.now(),
-        created_at=timezone.now(),
-        status="HELD",
-        held_at=timezone.now(),
-        decision="S47_SINGLE",
-    )
+    held = _held(case)
     enquiry = Section47Enquiry.objects.create(
         case=case,
         strategy_discussion=held,
@@ -93,14 +93,7 @@ def _records() -> dict:
         kind=ConferenceKind.INITIAL,
         enquiry=Section47Enquiry.objects.create(
             case=case,
-            strategy_discussion=StrategyDiscussion.objects.create(
-                case=case,
-                due_at=timezone.now(),
-                created_at=timezone.now(),
-                status="HELD",
-                held_at=timezone.now(),
-                decision="S47_SINGLE",
-            ),
+            strategy_discussion=_held(case),
             start_date=today,
             icpc_target_date=today,
             lcpp=case.allocated_to,

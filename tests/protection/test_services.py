@@ -1,7 +1,7 @@
 """The chain of child protection work through its services, each refusing what the current state
 does not allow (docs/protection.md)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -13,7 +13,6 @@ from cases.services import case_accept
 from cases.tasks import case_arrival_notify
 from consent.models import SharingRecord
 from locality.models import Team, TeamMembership
-from people.models import Person, PersonAddress
 from protection.clocks import core_group_due, first_review_due, icpc_due, strategy_due_at
 from protection.models import (
     Conference,
@@ -303,17 +302,11 @@ def test_one_macpt_alert_per_family_not_per_child(
 
 
 def test_a_child_found_here_but_living_elsewhere_gets_the_macpt_and_their_home_authority_is_told(
-    refer, postcodes, settings
+    refer, found_here, settings
 ):
     settings.PROTECTION_HOME_AUTHORITY_EMAIL = "cp.coventry@example.gov.uk"
-    child = Person.objects.create(
-        given_name="Kai", family_name="Brook", date_of_birth=date(2016, 5, 4)
-    )
-    PersonAddress.objects.create(
-        person=child, postcode="CV1 2AA", postcode_outward="CV1", start_date=timezone.localdate()
-    )
 
-    link = refer(child, Outcome.IMMEDIATE_PROTECTION)
+    link = refer(found_here, Outcome.IMMEDIATE_PROTECTION)
 
     case = Case.objects.get(opened_by=link)
     assert case.team.slug == "macpt-north"
