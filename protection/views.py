@@ -12,9 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts import rules
 from audit.services import access_log_record_list
+from cases.models import OPEN_STATUSES
 from cases.selectors import team_ids_of, team_is_managed_by
 from locality.models import Team, TeamType
 from protection.forms import (
@@ -24,7 +26,7 @@ from protection.forms import (
     PlanEndForm,
     StrategyForm,
 )
-from protection.models import ConferenceKind
+from protection.models import ConferenceKind, StrategyStatus
 from protection.selectors import (
     case_protection_get_for_user,
     case_protection_record,
@@ -45,6 +47,7 @@ from protection.services import (
     plan_end,
     plan_leads,
     strategy_discussion_record,
+    strategy_discussion_start,
 )
 
 
@@ -109,11 +112,32 @@ def mine_view(request):
 def case_view(request, case_id):
     _require_case_worker(request.user)
     case = case_protection_get_for_user(request=request, case_id=case_id)
+    record = case_protection_record(case=case)
+    can_start = (
+        case.status in OPEN_STATUSES
+        and case.team_id in team_ids_of(user=request.user)
+        and not any(d.status == StrategyStatus.DUE for d in record["discussions"])
+    )
     return render(
         request,
         "protection/case.html",
-        {"case": case, **case_protection_record(case=case), "today": timezone.localdate()},
+        {"case": case, **record, "can_start_strategy": can_start, "today": timezone.localdate()},
     )
+
+
+@require_POST
+@login_required
+def strategy_start_view(request, case_id):
+    """A strategy discussion for a case that reached the MACPT another way (a step-up)."""
+    _require_case_worker(request.user)
+    case = case_protection_get_for_user(request=request, case_id=case_id)
+    try:
+        discussion = strategy_discussion_start(case=case, by=request.user)
+    except ProtectionError as error:
+        messages.error(request, error.message)
+        return redirect("protection:case", case_id=case.pk)
+    messages.success(request, "Strategy discussion started: its clock runs from now")
+    return redirect("protection:strategy", discussion_id=discussion.pk)
 
 
 def _refused(form, error: ProtectionError) -> None:

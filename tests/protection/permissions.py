@@ -167,6 +167,14 @@ ROUTES = [
     Route("protection:conference", expect(403, **MACPT), kwargs=_conference, logs_access=True),
     Route("protection:core-group", expect(403, **MACPT), kwargs=_plan, logs_access=True),
     Route("protection:plan-end", expect(403, **MACPT), kwargs=_plan, logs_access=True),
+    # A strategy discussion for a case stepped up to the MACPT: POST only; the case already has
+    # one waiting, so a member of the team is sent back to the record with the reason.
+    Route(
+        "protection:strategy-start",
+        expect(405, anonymous=405),
+        kwargs=_case,
+        post=expect(403, lcpp=302, rugby_fhlp=404, warwick_fhlp=404, team_manager=404),
+    ),
     # The front door's record of its call to the MACPT: POST only, back to the consultation.
     Route(
         "referrals:macpt-call",

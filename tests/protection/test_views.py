@@ -169,3 +169,56 @@ def test_a_worker_outside_the_macpt_cannot_open_its_records(discussion, client_f
     url = reverse("protection:strategy", args=[discussion.pk])
     assert client_for("rugby_fhlp").get(url).status_code == 404
     assert client_for("practitioner").get(url).status_code == 403
+
+
+def test_a_case_stepped_up_to_the_macpt_gets_a_strategy_discussion_started_on_its_page(
+    discussion, lcpp, client_for
+):
+    from tests.protection.test_services import _s47
+
+    _s47(discussion, lcpp)  # the first discussion is held; the case needs another
+    client = client_for("lcpp")
+    record = reverse("protection:case", args=[discussion.case_id])
+    assert "Start a strategy discussion" in _text(client.get(record))
+
+    started = client.post(reverse("protection:strategy-start", args=[discussion.case_id]))
+
+    new = StrategyDiscussion.objects.get(case=discussion.case, status="DUE")
+    assert started.url == reverse("protection:strategy", args=[new.pk])
+    again = client.post(
+        reverse("protection:strategy-start", args=[discussion.case_id]), follow=True
+    )
+    assert "already waiting to be held" in _text(again)
+    assert StrategyDiscussion.objects.filter(case=discussion.case, status="DUE").count() == 1
+
+
+def test_the_outcome_step_shows_the_banner_while_the_call_is_a_draft(
+    rugby_family, practitioner, client_for
+):
+    from consent.models import ExceptionReason, FamilyTold, Purpose
+    from consent.services import consent_exception_record
+    from referrals.services import (
+        consultation_child_add,
+        consultation_child_decide,
+        consultation_start,
+    )
+
+    child = rugby_family["child"]
+    consent_exception_record(
+        child=child,
+        purpose=Purpose.IMMEDIATE_PROTECTION,
+        reason=ExceptionReason.CHILD_PROTECTION,
+        rationale="Disclosure",
+        decided_by=practitioner,
+        family_told=FamilyTold.NOT_YET,
+    )
+    consultation = consultation_start(practitioner=practitioner)
+    link = consultation_child_add(consultation=consultation, child=child, added_by=practitioner)
+    consultation_child_decide(
+        link=link, outcome=Outcome.IMMEDIATE_PROTECTION, decided_by=practitioner
+    )
+
+    page = client_for("practitioner").get(reverse("referrals:step-outcome", args=[consultation.pk]))
+
+    assert "Phone MACPT North now on" in _text(page)
+    assert "I phoned MACPT North" in _text(page)
