@@ -26,7 +26,7 @@ from protection.forms import (
     PlanEndForm,
     StrategyForm,
 )
-from protection.models import ConferenceKind, StrategyStatus
+from protection.models import ConferenceKind, HomeAuthorityNotice, StrategyStatus
 from protection.selectors import (
     case_protection_get_for_user,
     case_protection_record,
@@ -121,7 +121,13 @@ def case_view(request, case_id):
     return render(
         request,
         "protection/case.html",
-        {"case": case, **record, "can_start_strategy": can_start, "today": timezone.localdate()},
+        {
+            "case": case,
+            **record,
+            "can_start_strategy": can_start,
+            "home_authority": HomeAuthorityNotice.objects.filter(case=case).first(),
+            "today": timezone.localdate(),
+        },
     )
 
 

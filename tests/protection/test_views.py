@@ -222,3 +222,13 @@ def test_the_outcome_step_shows_the_banner_while_the_call_is_a_draft(
 
     assert "Phone MACPT North now on" in _text(page)
     assert "I phoned MACPT North" in _text(page)
+
+
+def test_the_record_says_where_a_child_found_here_lives_and_that_their_authority_is_told(
+    refer, found_here, client_for
+):
+    case = Case.objects.get(opened_by=refer(found_here, Outcome.IMMEDIATE_PROTECTION))
+
+    page = _text(client_for("lcpp").get(reverse("protection:case", args=[case.pk])))
+
+    assert "Lives outside Warwickshire (CV1 2AA): home authority E08000026" in page
