@@ -232,3 +232,23 @@ def test_the_record_says_where_a_child_found_here_lives_and_that_their_authority
     page = _text(client_for("lcpp").get(reverse("protection:case", args=[case.pk])))
 
     assert "Lives outside Warwickshire (CV1 2AA): home authority E08000026" in page
+
+
+def test_the_front_door_queue_pages_run_on_after_the_immediate_protection_ones(
+    refer, rugby_family, second_child, fc_manager, practitioner
+):
+    from referrals.selectors import front_door_queue
+    from referrals.services import consultation_start
+
+    urgent = refer(rugby_family["child"], Outcome.IMMEDIATE_PROTECTION, authorise=False)
+    others = [consultation_start(practitioner=practitioner) for _ in range(3)]
+
+    first = front_door_queue(user=fc_manager, per_page=2, page_number=1)
+    second = front_door_queue(user=fc_manager, per_page=2, page_number=2)
+
+    assert first.paginator.count == 4
+    assert [(r.consultation.pk, r.immediate) for r in first.object_list] == [
+        (urgent.consultation_id, True),
+        (others[0].pk, False),
+    ]
+    assert [r.consultation.pk for r in second.object_list] == [others[1].pk, others[2].pk]
