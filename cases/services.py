@@ -218,25 +218,54 @@ def case_arrival_notify_send(*, case_id) -> bool:
         )
         if case is None or case.arrival_notified_at is not None:
             return False
+        family = _family_cases_unannounced(case)
+        if family is None:
+            # The family's alert has already gone to the team: one alert per family, not one
+            # per child (docs/protection.md); the child is at the top of the team's queue.
+            case.arrival_notified_at = timezone.now()
+            case.save(update_fields=["arrival_notified_at"])
+            return False
         recipients = _team_inbox(case.team)
         if not recipients:
             logger.warning("Team %s has no inbox; case %s arrived unannounced", case.team, case.pk)
             return False
         reference = case.first_referral.consultation.reference if case.first_referral else ""
         urgent = "URGENT: " if case.urgent else ""
+        children = f" for {len(family)} children in one family" if len(family) > 1 else ""
         send_mail(
             subject=f"{urgent}New case for {case.team} ({reference})",
             message=(
-                f"A new {case.get_level_display()} case has arrived for {case.team}"
+                f"A new {case.get_level_display()} case{children} has arrived for {case.team}"
                 f"{' and needs action today' if case.urgent else ''}.\n"
                 f"Open Family Connect and see it in the team's incoming queue. Reference {reference}."
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=recipients,
         )
-        case.arrival_notified_at = timezone.now()
-        case.save(update_fields=["arrival_notified_at"])
+        Case.objects.filter(pk__in=[c.pk for c in family]).update(
+            arrival_notified_at=timezone.now()
+        )
         return True
+
+
+def _family_cases_unannounced(case: Case) -> list[Case] | None:
+    """An urgent case and its siblings from the same consultation in the same team, locked, to
+    announce in one alert; None when the family's alert has already been sent. Other cases are
+    announced one by one."""
+    if not (case.urgent and case.first_referral_id):
+        return [case]
+    siblings = list(
+        Case.objects.select_for_update(of=("self",))
+        .filter(
+            team_id=case.team_id,
+            urgent=True,
+            first_referral__consultation_id=case.first_referral.consultation_id,
+        )
+        .order_by("opened_at")
+    )
+    if any(c.arrival_notified_at is not None for c in siblings if c.pk != case.pk):
+        return None
+    return siblings
 
 
 # Intake -------------------------------------------------------------------------------------

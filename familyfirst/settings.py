@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cases",
     "pathway",
     "letters",
+    "protection",
     "idempotency",
 ]
 
@@ -274,6 +275,18 @@ ASSESSMENT_WORKING_DAYS = env_int("ASSESSMENT_WORKING_DAYS", 45, minimum=1)
 CASE_CLOSED_VISIBLE_DAYS = env_int("CASE_CLOSED_VISIBLE_DAYS", 365, minimum=0)
 DECISION_WARNING_MINUTES = env_int("DECISION_WARNING_MINUTES", 60, minimum=0)
 CLOCK_AMBER_HOURS = env_int("CLOCK_AMBER_HOURS", 4, minimum=0)
+# Child protection clocks (docs/protection.md, "Clocks").
+PROTECTION_STRATEGY_WORKING_DAYS = env_int("PROTECTION_STRATEGY_WORKING_DAYS", 0, minimum=0)
+PROTECTION_WORKING_DAY_ENDS = env_str("PROTECTION_WORKING_DAY_ENDS", "17:00")
+PROTECTION_ICPC_WORKING_DAYS = env_int("PROTECTION_ICPC_WORKING_DAYS", 15, minimum=1)
+PROTECTION_CORE_GROUP_WORKING_DAYS = env_int("PROTECTION_CORE_GROUP_WORKING_DAYS", 10, minimum=1)
+PROTECTION_AMBER_WORKING_DAYS = env_int("PROTECTION_AMBER_WORKING_DAYS", 3, minimum=0)
+# A child found in Warwickshire who lives elsewhere: the MACPT that responds when the
+# practitioner names none, and where the home authority is told.
+PROTECTION_OUT_OF_COUNTY_TEAM = env_str("PROTECTION_OUT_OF_COUNTY_TEAM", "macpt-north")
+PROTECTION_HOME_AUTHORITY_EMAIL = env_str(
+    "PROTECTION_HOME_AUTHORITY_EMAIL", "out-of-area.protection@warwickshire.gov.uk"
+)
 # Feedback letters (letters/): the download link's lifetime, link or attachment, where the link
 # points, and how the worker retries and recovers lost work.
 LETTER_LINK_DAYS = env_int("LETTER_LINK_DAYS", 14, minimum=1)
@@ -300,6 +313,10 @@ CELERY_BEAT_SCHEDULE = {
     "consultation-clock-sweep": {
         "task": "referrals.tasks.consultation_clock_sweep",
         "schedule": 300.0,
+    },
+    "protection-clock-sweep": {
+        "task": "protection.tasks.protection_clock_sweep",
+        "schedule": 900.0,
     },
     "letters-sweep": {
         "task": "letters.tasks.letters_sweep",

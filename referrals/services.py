@@ -20,6 +20,7 @@ from locality.models import Team
 from locality.selectors import routing_resolve
 from locality.services import routing_override_record
 from people.selectors import home_postcode
+from protection.services import out_of_county_team, protection_case_opened
 from referrals.models import (
     OPENS_REFERRAL,
     ROUTING_LEVEL,
@@ -235,7 +236,15 @@ def consultation_child_decide(
             list(result.reasons),
         )
         link.team = result.team
-        if chosen_team is not None and (result.team is None or chosen_team.pk != result.team.pk):
+        if outcome == Outcome.IMMEDIATE_PROTECTION and result.outside_county:
+            # Section 47 applies where a child lives or is found: never refused for the postcode;
+            # the home authority is recorded and told when it is authorised (docs/protection.md).
+            link.team = out_of_county_team(chosen_team)
+            link.routing_reasons.append(
+                f"Lives outside Warwickshire ({result.la_code or 'authority not known'}): "
+                f"{link.team} responds where the child is found, and the home authority is told."
+            )
+        elif chosen_team is not None and (result.team is None or chosen_team.pk != result.team.pk):
             link.routing_override = routing_override_record(
                 suggestion=result,
                 chosen_team=chosen_team,
@@ -367,7 +376,7 @@ def consultation_child_authorise(
     if link.outcome in OPENS_REFERRAL:
         # A child already open to the team joins that case: no second case, no failure.
         referral_date = timezone.localdate(link.consultation.received_at)
-        case_open(
+        opened = case_open(
             referral=link,
             child_id=link.child_id,
             team=link.team,
@@ -379,6 +388,13 @@ def consultation_child_authorise(
             ),
             by=manager,
         )
+        if link.outcome == Outcome.IMMEDIATE_PROTECTION:
+            protection_case_opened(
+                case=opened.case,
+                received_at=link.consultation.received_at,
+                postcode=link.routing_postcode,
+                by=manager,
+            )
     _pass_to_worker_if_chosen(link, by=manager)
     consultation = link.consultation
     if not consultation.children.filter(authorisation=AuthorisationStatus.AWAITING).exists():

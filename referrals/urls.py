@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import journey_views, views
+from referrals import journey_views, protection_views, views
 
 app_name = "referrals"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path(f"{consultation}consent/", journey_views.step_consent, name="step-consent"),
     path(f"{consultation}spectrum/", journey_views.step_spectrum, name="step-spectrum"),
     path(f"{consultation}outcome/", journey_views.step_outcome, name="step-outcome"),
+    path(f"{consultation}macpt-call/", protection_views.macpt_call, name="macpt-call"),
     path(
         f"{consultation}children/<uuid:link_id>/outcome/",
         journey_views.child_outcome,

@@ -6,6 +6,7 @@ from accounts.models import User
 from accounts.personas import PERSONAS
 from accounts.services import persona_user_ensure
 from familyfirst.demo_cases import demo_cases_ensure
+from familyfirst.demo_protection import demo_protection_ensure
 from locality.services import reference_data_load
 from people.demo import demo_families_ensure
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Added {cases} cases: Rugby, Warwick and MACPT North each have a caseload."
             )
+        if demo_protection_ensure():
+            self.stdout.write("MACPT North has a Section 47 enquiry under way, on its clock.")
         if settings.REQUIRE_MFA:
             self.stdout.write(
                 "\nTwo-factor sign-in is on: each login pairs an authenticator app the first time."
