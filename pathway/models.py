@@ -144,7 +144,6 @@ class AssessmentVersion(models.Model):
     revisit_reason = models.TextField(blank=True)
 
     # Situation: the parts of the tool that are one answer per version.
-    trigger_now = models.TextField(blank=True)
     child_views_how = models.TextField(blank=True)
     context_housing = models.TextField(blank=True)
     context_income = models.TextField(blank=True)
@@ -214,6 +213,7 @@ class Nature(models.TextChoices):
 class SituationTopic(models.TextChoices):
     PAST = "PAST", "What happened in the past"
     NOW = "NOW", "What is happening now"
+    TRIGGER = "TRIGGER", "What triggers this now"
     STRENGTH = "STRENGTH", "Positives and strengths"
     AFFECTED = "AFFECTED", "Who is affected and how"
 
@@ -363,8 +363,14 @@ class AgencyInvolved(models.Model):
 
 class FamilyCopyStatus(models.TextChoices):
     QUEUED = "QUEUED", "Being prepared"
-    SENT = "SENT", "Sent"
+    READY = "READY", "Ready to print"
+    SENT = "SENT", "Emailed"
     FAILED = "FAILED", "Could not be sent"
+
+
+class FamilyCopyMethod(models.TextChoices):
+    EMAIL = "EMAIL", "Email it to the family"
+    PRINT = "PRINT", "Print it to give to the family"
 
 
 class FamilyCopy(models.Model):
@@ -375,7 +381,10 @@ class FamilyCopy(models.Model):
         AssessmentVersion, on_delete=models.PROTECT, related_name="family_copies"
     )
     recipient_name = models.CharField(max_length=200)
-    recipient_email = models.EmailField()
+    recipient_email = models.EmailField(blank=True)
+    method = models.CharField(
+        max_length=5, choices=FamilyCopyMethod.choices, default=FamilyCopyMethod.PRINT
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -386,6 +395,8 @@ class FamilyCopy(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    pdf = models.BinaryField(null=True, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]
