@@ -461,11 +461,14 @@ class ChronologyFilterForm(forms.Form):
         error_messages={"invalid": "Enter a date like 31/12/2026"},
     )
     person = forms.ChoiceField(label="About", required=False)
+    # Where "Back" goes (the assessment the chronology was opened from), kept through filtering.
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = _person_choices(people, "Anyone")
         self.helper = _helper(
+            Field("next"),
             Field.select("source"),
             Field.text("since", field_width=10),
             Field.text("until", field_width=10),

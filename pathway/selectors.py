@@ -95,8 +95,9 @@ def assessment_get_for_user(*, request, assessment_id, person_ids_shown=None) ->
 
 
 def assessments_for_case(*, user, case: Case) -> list[Assessment]:
-    """The case's assessments, newest first, each with its versions (two queries)."""
-    return list(
+    """The case's assessments, newest first, each with its versions and the latest of them
+    (two queries)."""
+    assessments = list(
         assessments_visible_to(user=user)
         .filter(case=case)
         .prefetch_related(
@@ -106,6 +107,9 @@ def assessments_for_case(*, user, case: Case) -> list[Assessment]:
             )
         )
     )
+    for assessment in assessments:
+        assessment.latest_version = list(assessment.versions.all())[-1]
+    return assessments
 
 
 def versions_of(*, assessment: Assessment) -> list[AssessmentVersion]:
@@ -208,10 +212,13 @@ class CompareRow:
     label: str
     left: str
     right: str
+    # What else tells the two apart (the keys of the entries an understanding rests on).
+    left_signature: str = ""
+    right_signature: str = ""
 
     @property
     def change(self) -> str:
-        if self.left == self.right:
+        if (self.left, self.left_signature) == (self.right, self.right_signature):
             return "same"
         if not self.left:
             return "added"
@@ -226,8 +233,12 @@ def _situation_text(entry) -> str:
 
 
 def _understanding_text(entry) -> str:
-    rests = "; ".join(s.text[:60] for s in entry.rests_on_list)
-    return f"{entry.text}\n[Rests on: {rests}]" if rests else entry.text
+    # Which entries by key, not their words: a change to a Situation entry shows there, once.
+    keys = sorted(str(s.key) for s in entry.rests_on_list)
+    count = len(keys)
+    rests = f"\n[Rests on {count} Situation entr{'y' if count == 1 else 'ies'}]" if keys else ""
+    entry.rests_on_keys = keys
+    return f"{entry.text}{rests}"
 
 
 def _plan_text(item) -> str:
@@ -241,18 +252,30 @@ def versions_compare(*, left: AssessmentVersion, right: AssessmentVersion) -> li
     a, b = version_content(version=left), version_content(version=right)
     rows = []
 
+    def signature(entry) -> str:
+        return ",".join(getattr(entry, "rests_on_keys", []))
+
     def matched(part, label_of, text_of, left_entries, right_entries):
         right_by_key = {entry.key: entry for entry in right_entries}
         seen = set()
         for entry in left_entries:
             other = right_by_key.get(entry.key)
             seen.add(entry.key)
+            left_text, right_text = text_of(entry), text_of(other) if other else ""
             rows.append(
-                CompareRow(part, label_of(entry), text_of(entry), text_of(other) if other else "")
+                CompareRow(
+                    part,
+                    label_of(entry),
+                    left_text,
+                    right_text,
+                    signature(entry),
+                    signature(other) if other else "",
+                )
             )
         for entry in right_entries:
             if entry.key not in seen:
-                rows.append(CompareRow(part, label_of(entry), "", text_of(entry)))
+                text = text_of(entry)
+                rows.append(CompareRow(part, label_of(entry), "", text, "", signature(entry)))
 
     for topic in SituationTopic:
         matched(

@@ -792,7 +792,8 @@ def agency_add_view(request, assessment_id):
 def chronology_view(request, case_id):
     case = _case(request, case_id)
     people = case.family.people
-    form = ChronologyFilterForm(request.GET or None, people=people)
+    back = next_url_or(request, "")
+    form = ChronologyFilterForm(request.GET or None, people=people, initial={"next": back})
     filters = {}
     if form.is_bound and form.is_valid():
         person = form.cleaned_data["person"]
@@ -821,7 +822,7 @@ def chronology_view(request, case_id):
             "rows": page.object_list,
             "query": query.urlencode(),
             "can_write": can_write_assessment(user=request.user, case=case),
-            "back": next_url_or(request, ""),
+            "back": back,
         },
     )
 

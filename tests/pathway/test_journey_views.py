@@ -163,3 +163,14 @@ def test_the_fhlp_starts_fills_and_submits_and_the_manager_signs_off(
     html = response.content.decode()
     assert "0 changes between version 1 and version 2" in html
     assert AccessLog.objects.count() > logged
+
+
+def test_the_case_page_lists_the_assessment_with_its_clock(client_for, fhlp_case, rugby_family):
+    fhlp = client_for("rugby_fhlp")
+    assessment = _start(fhlp, fhlp_case, rugby_family["child"])
+    html = fhlp.get(reverse("cases:case", args=[fhlp_case.pk])).content.decode()
+    section = html[html.index('data-testid="case-assessments"') :]
+    assert reverse("pathway:assessment", args=[assessment.pk]) in section
+    assert "Version 1" in section and "Draft" in section
+    caseload = fhlp.get(reverse("cases:mine")).content.decode()
+    assert 'data-testid="rag"' in caseload
