@@ -165,14 +165,15 @@ def test_an_assessment_is_written_over_two_sittings_signed_off_revisited_and_com
     fhlp.get_by_role("link", name="Add a relationship").click()
     fhlp.get_by_role("button", name="Add relationship").click()
     assert_accessible(fhlp, "add relationship, error")
-    fhlp.get_by_label("This person", exact=True).select_option(str(rugby_family["teenager"].pk))
-    fhlp.get_by_label("is the").select_option("SIBLING")
-    fhlp.get_by_label("of this person").select_option(str(mia.pk))
+    grandmother = rugby_family["grandmother"]
+    fhlp.get_by_label("This person", exact=True).select_option(str(grandmother.pk))
+    fhlp.get_by_label("is the").select_option("PARENT")
+    fhlp.get_by_label("of this person").select_option(str(mother.pk))
     fhlp.get_by_role("button", name="Add relationship").click()
     expect(fhlp.get_by_test_id("genogram-ties")).to_contain_text(
-        f"{rugby_family['teenager']} is the sibling of {mia}"
+        f"{grandmother} is the parent of {mother}"
     )
-    assert Relationship.objects.filter(kind="SIBLING", to_person=mia).exists()
+    assert Relationship.objects.filter(from_person=grandmother, to_person=mother).exists()
 
     # Submit.
     fhlp.get_by_role("link", name="Overview", exact=True).click()
