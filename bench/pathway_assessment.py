@@ -59,6 +59,7 @@ from accounts.models import Role, User  # noqa: E402
 from cases.models import Case, CaseStatus  # noqa: E402
 from conftest import verified_client  # noqa: E402
 from locality.models import MembershipRole, Team, TeamMembership  # noqa: E402
+from locality.services import reference_data_load  # noqa: E402
 from pathway.models import ChronologyEntry  # noqa: E402
 from pathway.services import (  # noqa: E402
     assessment_revisit,
@@ -127,6 +128,7 @@ def _family(fake, rng, by):
 def seed(rng, *, significant=100, system=100):
     fake = Faker("en_GB")
     fake.seed_instance(rng.randint(1, 10_000))
+    reference_data_load()  # the areas and teams, as setup loads them; existing rows are kept
     team = Team.objects.get(slug="family-help-rugby")
     fhlp, manager = _staff(team)
     children, family = _family(fake, rng, fhlp)

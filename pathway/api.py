@@ -94,7 +94,7 @@ class AssessmentDetailApi(APIView):
 def _case_and_people(request, case_id):
     def shown(case):
         case.family = family_map(
-            user=request.user, case=case, children=case_family_children(case=case)
+            user=request.user, case=case, child_ids=case_family_children(case=case)
         )
         return case.family.person_ids
 

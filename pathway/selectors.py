@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -31,7 +32,7 @@ from pathway.models import (
     UnderstandingKind,
     VersionStatus,
 )
-from people.models import ChronologyEvent, LivesWith, Relationship
+from people.models import ChronologyEvent, LivesWith, Person, Relationship
 from people.restriction import people_hidden_from
 from people.selectors import people_visible_to
 
@@ -72,22 +73,37 @@ def assessments_visible_to(*, user):
     )
 
 
+def _child_ids(assessment) -> list:
+    ids = getattr(assessment, "child_pks", None)
+    if ids is None:  # SQLite: no arrays
+        ids = list(assessment.children.values_list("pk", flat=True))
+    return [pk for pk in ids if pk]
+
+
 def assessment_get_for_user(*, request, assessment_id, person_ids_shown=None) -> Assessment:
     """The one way a page or the API opens an assessment: an outsider gets a 404, and the read
-    writes an access-log row for each child it covers and each other person the page shows."""
+    writes an access-log row for each child it covers and each other person the page shows.
+    ``person_ids_shown(assessment)`` may set ``assessment.children_list`` itself (from a family
+    map it loads); otherwise the children are read here."""
 
     def people(assessment):
-        assessment.children_list = list(assessment.children.all())
-        return [
-            *(child.pk for child in assessment.children_list),
-            *(person_ids_shown(assessment) if person_ids_shown else []),
-        ]
+        assessment.child_ids = _child_ids(assessment)
+        shown = list(person_ids_shown(assessment)) if person_ids_shown else []
+        if not hasattr(assessment, "children_list"):
+            by_id = {p.pk: p for p in Person.objects.filter(pk__in=assessment.child_ids)}
+            assessment.children_list = [by_id[pk] for pk in assessment.child_ids if pk in by_id]
+        return [*assessment.child_ids, *shown]
 
+    visible = assessments_visible_to(user=request.user).select_related(
+        "case__team", "case__child", "case__allocated_to", "started_by"
+    )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        visible = visible.annotate(child_pks=ArrayAgg("children__pk", default=[]))
     return record_get_for_user(
         request=request,
-        visible=assessments_visible_to(user=request.user).select_related(
-            "case__team", "case__child", "case__allocated_to", "started_by"
-        ),
+        visible=visible,
         pk=assessment_id,
         record_type="assessment",
         person_ids_of=people,
@@ -169,32 +185,59 @@ class VersionContent:
 
 def version_content(*, version: AssessmentVersion) -> VersionContent:
     """The three parts of one version, in three queries whatever their length."""
-    situation = {topic: [] for topic in SituationTopic.values}
-    by_pk = {}
-    for entry in SituationEntry.objects.filter(version=version).select_related("person"):
-        situation[entry.topic].append(entry)
-        by_pk[entry.pk] = entry
-    understanding = {kind: [] for kind in UnderstandingKind.values}
-    links = UnderstandingEntry.rests_on.through.objects.filter(
-        understandingentry__version=version
-    ).values_list("understandingentry_id", "situationentry_id")
-    rests_on = {}
-    for understanding_id, situation_id in links:
-        if situation_id in by_pk:
-            rests_on.setdefault(understanding_id, []).append(by_pk[situation_id])
-    order = {
-        pk: index
-        for index, pk in enumerate(
-            e.pk for topic in SituationTopic.values for e in situation[topic]
+    return versions_content(versions=[version])[version.pk]
+
+
+def _rests_on_links(version_ids) -> dict:
+    """{understanding entry id: [situation entry ids]}: folded into the entries' own query on
+    PostgreSQL (an array per entry), one query more on SQLite."""
+    entries = UnderstandingEntry.objects.filter(version_id__in=version_ids)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        rows = list(entries.annotate(situation_ids=ArrayAgg("rests_on__id", default=[])))
+        return rows, {row.pk: [pk for pk in row.situation_ids if pk] for row in rows}
+    links = {}
+    for understanding_id, situation_id in UnderstandingEntry.rests_on.through.objects.filter(
+        understandingentry__version_id__in=version_ids
+    ).values_list("understandingentry_id", "situationentry_id"):
+        links.setdefault(understanding_id, []).append(situation_id)
+    return list(entries), links
+
+
+def versions_content(*, versions) -> dict:
+    """{version id: VersionContent} for several versions, in three queries however many versions
+    and however long each is (a comparison reads two in the queries one would take)."""
+    ids = [version.pk for version in versions]
+    contents = {
+        version.pk: VersionContent(
+            version=version,
+            situation={topic: [] for topic in SituationTopic.values},
+            understanding={kind: [] for kind in UnderstandingKind.values},
+            plan=[],
         )
+        for version in versions
     }
-    for entry in UnderstandingEntry.objects.filter(version=version):
-        entry.rests_on_list = sorted(rests_on.get(entry.pk, []), key=lambda e: order[e.pk])
-        understanding[entry.kind].append(entry)
-    plan = list(PlanItem.objects.filter(version=version).select_related("for_person"))
-    return VersionContent(
-        version=version, situation=situation, understanding=understanding, plan=plan
-    )
+    by_pk, order = {}, {}
+    entries = SituationEntry.objects.filter(version_id__in=ids).select_related("person")
+    for entry in sorted(entries, key=lambda e: (SITUATION_ORDER[e.topic], e.position, e.pk)):
+        contents[entry.version_id].situation[entry.topic].append(entry)
+        by_pk[entry.pk] = entry
+        order[entry.pk] = len(order)
+    understanding, links = _rests_on_links(ids)
+    for entry in understanding:
+        rests = [by_pk[pk] for pk in links.get(entry.pk, []) if pk in by_pk]
+        entry.rests_on_list = sorted(rests, key=lambda e: order[e.pk])
+        contents[entry.version_id].understanding[entry.kind].append(entry)
+    for group in (c.understanding for c in contents.values()):
+        for entries_of_kind in group.values():
+            entries_of_kind.sort(key=lambda e: (e.position, e.pk))
+    for item in PlanItem.objects.filter(version_id__in=ids).select_related("for_person"):
+        contents[item.version_id].plan.append(item)
+    return contents
+
+
+SITUATION_ORDER = {topic: index for index, topic in enumerate(SituationTopic.values)}
 
 
 def people_named_in(content: VersionContent) -> list:
@@ -248,8 +291,9 @@ def _plan_text(item) -> str:
 
 def versions_compare(*, left: AssessmentVersion, right: AssessmentVersion) -> list[CompareRow]:
     """Both versions side by side, entry by entry (matched by each entry's key, which a revisit
-    keeps), then the version's own answers: six queries whatever the assessment's length."""
-    a, b = version_content(version=left), version_content(version=right)
+    keeps), then the version's own answers: three queries whatever the assessment's length."""
+    both = versions_content(versions=[left, right])
+    a, b = both[left.pk], both[right.pk]
     rows = []
 
     def signature(entry) -> str:
@@ -337,25 +381,38 @@ class FamilyMap:
         return [person.pk for person in self.people]
 
 
-def family_map(*, user, case: Case, children) -> FamilyMap:
+def family_map(*, user, case: Case, child_ids, with_agencies: bool = True) -> FamilyMap:
     """The assessment's children, the people related to them or living with them, the ties
-    between all of these, and the agencies involved: five queries whatever the family's size.
-    Someone the user may not see is left off (and counted)."""
-    child_ids = {child.pk for child in children}
+    between all of these, and (``with_agencies``) the agencies involved: three queries (four)
+    whatever the family's size. Someone the user may not see is left off (and counted)."""
+    child_ids = set(child_ids)
     today = timezone.localdate()
     current_home = Q(since_date__isnull=True) | Q(since_date__lte=today)
     current_home &= Q(until_date__isnull=True) | Q(until_date__gte=today)
-    ties = list(
-        Relationship.objects.filter(Q(from_person__in=child_ids) | Q(to_person__in=child_ids))
-        .filter(end_date__isnull=True)
-        .values_list("from_person_id", "to_person_id")
-    )
     homes = list(
         LivesWith.objects.filter(current_home)
         .filter(Q(person_a__in=child_ids) | Q(person_b__in=child_ids))
         .values_list("person_a_id", "person_b_id")
     )
-    wanted = child_ids | {pk for pair in ties + homes for pk in pair}
+    housemates = {pk for pair in homes for pk in pair}
+    current = Relationship.objects.filter(end_date__isnull=True)
+    # Every tie from anyone on the map (the children, their relatives, their housemates): the
+    # ties between any two of them are among these.
+    related_to = current.filter(from_person__in=child_ids).values("to_person")
+    related_from = current.filter(to_person__in=child_ids).values("from_person")
+    ties = list(
+        current.filter(
+            Q(from_person__in=child_ids)
+            | Q(to_person__in=child_ids)
+            | Q(from_person__in=related_to)
+            | Q(from_person__in=related_from)
+            | Q(from_person__in=housemates)
+        )
+    )
+    wanted = child_ids | housemates
+    for tie in ties:
+        if tie.from_person_id in child_ids or tie.to_person_id in child_ids:
+            wanted |= {tie.from_person_id, tie.to_person_id}
     visible = {
         person.pk: person
         for person in people_visible_to(user=user)
@@ -365,31 +422,23 @@ def family_map(*, user, case: Case, children) -> FamilyMap:
     people = [visible[pk] for pk in visible if pk in child_ids] + [
         visible[pk] for pk in visible if pk not in child_ids
     ]
-    ids = set(visible)
-    relationships = list(
-        Relationship.objects.filter(from_person__in=ids, to_person__in=ids, end_date__isnull=True)
-    )
-    lives_with = list(
-        LivesWith.objects.filter(current_home)
-        .filter(person_a__in=ids, person_b__in=ids)
-        .values_list("person_a_id", "person_b_id")
-    )
-    agencies = list(AgencyInvolved.objects.filter(case_id=case.pk))
     return FamilyMap(
         people=people,
         child_ids=child_ids,
-        relationships=relationships,
-        lives_with=lives_with,
-        agencies=agencies,
-        hidden=len(wanted - ids),
+        relationships=[
+            tie for tie in ties if tie.from_person_id in visible and tie.to_person_id in visible
+        ],
+        lives_with=[(a, b) for a, b in homes if a in visible and b in visible],
+        agencies=list(AgencyInvolved.objects.filter(case_id=case.pk)) if with_agencies else [],
+        hidden=len(wanted - set(visible)),
     )
 
 
 def case_family_children(*, case: Case) -> list:
-    """The children a case's family map centres on: those of its latest assessment, or the
+    """The ids of the children a case's family map centres on: those of its latest assessment, or the
     case's own child while no assessment has started."""
     latest = Assessment.objects.filter(case=case).order_by("-started_at").first()
-    return list(latest.children.all()) if latest else [case.child]
+    return [c.pk for c in latest.children.all()] if latest else [case.child_id]
 
 
 # The chronology ------------------------------------------------------------------------------

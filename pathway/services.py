@@ -286,17 +286,25 @@ def version_draft_save(
 # Submitting, returning, signing off ---------------------------------------------------------
 
 
-def version_missing(*, version: AssessmentVersion) -> list[tuple[str, str]]:
-    """What the version still needs before it can be submitted: (part, message) pairs."""
+def version_missing(*, version: AssessmentVersion, content=None) -> list[tuple[str, str]]:
+    """What the version still needs before it can be submitted: (part, message) pairs. Given the
+    version's ``content`` (pathway.selectors.version_content) it reads nothing more."""
     missing = []
-    topics = set(version.situation_entries.values_list("topic", flat=True))
+    if content is not None:
+        topics = {topic for topic, entries in content.situation.items() if entries}
+        has_understanding = any(content.understanding.values())
+        has_plan = bool(content.plan)
+    else:
+        topics = set(version.situation_entries.values_list("topic", flat=True))
+        has_understanding = version.understanding_entries.exists()
+        has_plan = version.plan_items.exists()
     if "NOW" not in topics:
         missing.append(("situation", "Situation: record what is happening now"))
     if "AFFECTED" not in topics:
         missing.append(("situation", "Situation: record who is affected and how"))
-    if not version.understanding_entries.exists():
+    if not has_understanding:
         missing.append(("understanding", "Understanding: record at least one entry"))
-    if not version.plan_items.exists():
+    if not has_plan:
         missing.append(("plan", "Plan: record what needs to happen and what it should achieve"))
     if not version.family_agreement:
         missing.append(("review", "Agreement: record whether the family agree"))

@@ -112,17 +112,22 @@ def _refused(form, error: PathwayError) -> None:
 # Reading with the access log -----------------------------------------------------------------
 
 
-def _assessment(request, assessment_id, *, with_family: bool = True):
+def _assessment(request, assessment_id, *, with_family: bool = True, agencies: bool = False):
     """Open the assessment, logging each child and, with the family map, everyone on it."""
     _require_case_worker(request.user)
 
     def shown(assessment):
         if not with_family:
             return []
-        assessment.family = family_map(
-            user=request.user, case=assessment.case, children=assessment.children_list
+        family = family_map(
+            user=request.user,
+            case=assessment.case,
+            child_ids=assessment.child_ids,
+            with_agencies=agencies,
         )
-        return assessment.family.person_ids
+        assessment.family = family
+        assessment.children_list = [p for p in family.people if p.pk in family.child_ids]
+        return family.person_ids
 
     assessment = assessment_get_for_user(
         request=request, assessment_id=assessment_id, person_ids_shown=shown
@@ -138,7 +143,7 @@ def _case(request, case_id):
 
     def shown(case):
         case.family = family_map(
-            user=request.user, case=case, children=case_family_children(case=case)
+            user=request.user, case=case, child_ids=case_family_children(case=case)
         )
         return case.family.person_ids
 
@@ -216,6 +221,8 @@ def assessment_view(request, assessment_id):
     current.assessment = assessment
     content = version_content(version=current)
     family = assessment.family
+    for version in versions:
+        version.assessment = assessment
     return render(
         request,
         "pathway/assessment.html",
@@ -225,7 +232,7 @@ def assessment_view(request, assessment_id):
             current=current,
             versions=versions,
             content=content,
-            missing=version_missing(version=current) if current.is_draft else [],
+            missing=version_missing(version=current, content=content) if current.is_draft else [],
             genogram=genogram(family),
             family=family,
             guidance=guidance,
@@ -716,7 +723,7 @@ def family_copy_download(request, assessment_id, copy_id):
 
 @login_required
 def family_map_view(request, assessment_id):
-    assessment = _assessment(request, assessment_id)
+    assessment = _assessment(request, assessment_id, agencies=True)
     family = assessment.family
     return render(
         request,
