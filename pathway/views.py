@@ -847,72 +847,57 @@ def _entry_form_page(request, case, form, *, entry=None):
     )
 
 
-@login_required
-def chronology_add_view(request, case_id):
+def _entry_page(request, case_id, *, entry_id=None):
+    """Add a significant event (no ``entry_id``) or change one: the same form either way."""
     case = _case(request, case_id)
     if not can_write_assessment(user=request.user, case=case):
         raise PermissionDenied
+    entry = chronology_entry_get(case=case, entry_id=entry_id) if entry_id else None
     people = case.family.people
-    form = ChronologyEntryForm(
-        request.POST if request.method == "POST" else None, people=people, button="Add event"
-    )
-    if request.method == "POST" and form.is_valid():
-        by_id = {str(p.pk): p for p in people}
-        try:
-            chronology_entry_record(
-                case=case,
-                occurred_on=form.cleaned_data["occurred_on"],
-                what=form.cleaned_data["what"],
-                source=form.cleaned_data["source"],
-                impact=form.cleaned_data["impact"],
-                about_person=by_id.get(form.cleaned_data["about_person"]),
-                by=request.user,
-            )
-        except PathwayError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Event added to the chronology")
-            return redirect(next_url_or(request, reverse("pathway:chronology", args=[case.pk])))
-    return _entry_form_page(request, case, form)
-
-
-@login_required
-def chronology_edit_view(request, case_id, entry_id):
-    case = _case(request, case_id)
-    if not can_write_assessment(user=request.user, case=case):
-        raise PermissionDenied
-    entry = chronology_entry_get(case=case, entry_id=entry_id)
-    people = case.family.people
-    form = ChronologyEntryForm(
-        request.POST if request.method == "POST" else None,
-        people=people,
-        button="Save changes",
-        initial={
+    initial = (
+        {
             "occurred_on": entry.occurred_on.strftime("%d/%m/%Y"),
             "what": entry.what,
             "source": entry.source,
             "impact": entry.impact,
             "about_person": str(entry.about_person_id or ""),
-        },
+        }
+        if entry
+        else None
+    )
+    form = ChronologyEntryForm(
+        request.POST if request.method == "POST" else None,
+        people=people,
+        button="Save changes" if entry else "Add event",
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         by_id = {str(p.pk): p for p in people}
+        values = {
+            name: form.cleaned_data[name] for name in ["occurred_on", "what", "source", "impact"]
+        }
+        values["about_person"] = by_id.get(form.cleaned_data["about_person"])
         try:
-            chronology_entry_update(
-                entry=entry,
-                occurred_on=form.cleaned_data["occurred_on"],
-                what=form.cleaned_data["what"],
-                source=form.cleaned_data["source"],
-                impact=form.cleaned_data["impact"],
-                about_person=by_id.get(form.cleaned_data["about_person"]),
-                by=request.user,
-            )
+            if entry:
+                chronology_entry_update(entry=entry, by=request.user, **values)
+            else:
+                chronology_entry_record(case=case, by=request.user, **values)
         except PathwayError as error:
             _refused(form, error)
         else:
-            messages.success(request, "Event changed")
+            messages.success(request, "Event changed" if entry else "Event added to the chronology")
             return redirect(next_url_or(request, reverse("pathway:chronology", args=[case.pk])))
     return _entry_form_page(request, case, form, entry=entry)
+
+
+@login_required
+def chronology_add_view(request, case_id):
+    return _entry_page(request, case_id)
+
+
+@login_required
+def chronology_edit_view(request, case_id, entry_id):
+    return _entry_page(request, case_id, entry_id=entry_id)
 
 
 @login_required
