@@ -240,3 +240,89 @@ def test_an_assessment_is_written_over_two_sittings_signed_off_revisited_and_com
     expect(changed).to_contain_text("Mornings are calmer with Dad home")
     check(manager, "compare, filled")
     context.close()
+
+
+def test_the_other_assessment_pages_are_accessible_empty_with_errors_and_filled(
+    browser,
+    live_server,
+    rugby_case,  # noqa: F811
+    rugby_family,  # noqa: F811
+    team_manager,
+    rugby_fhlp,
+):
+    from pathway.services import (
+        assessment_start,
+        chronology_entry_record,
+        family_copy_work,
+        version_sign_off,
+        version_submit,
+    )
+    from tests.pathway.test_services import _fill
+
+    case_accept(case=rugby_case, manager=team_manager)
+    case = case_allocate(case=rugby_case, worker=rugby_fhlp, manager=team_manager)
+    assessment = assessment_start(
+        case=case, kind="FHA", children=[rugby_family["child"]], started_by=rugby_fhlp
+    )
+    version = _fill(assessment.versions.get(), rugby_fhlp, rugby_family["child"])
+    version_submit(version=version, submitted_by=rugby_fhlp)
+    version_sign_off(version=version, manager=team_manager)
+    entry = chronology_entry_record(
+        case=case,
+        occurred_on=rugby_case.referral_date,
+        what="Referred by the school",
+        source="School",
+        impact="Support offered",
+        by=rugby_fhlp,
+    )
+    context, fhlp = _browser_as(browser, live_server, rugby_fhlp, javascript=True)
+    base = f"{live_server.url}/assessments/{assessment.pk}"
+
+    fhlp.goto(f"{base}/versions/1/")
+    expect(fhlp.get_by_test_id("version-summary")).to_contain_text("Signed off")
+    assert_accessible(fhlp, "version 1")
+
+    fhlp.goto(f"{base}/family-copy/")
+    expect(fhlp.get_by_test_id("family-copies")).to_contain_text("None yet")
+    assert_accessible(fhlp, "family copy, empty")
+    fhlp.get_by_label("Email it to the family").check()
+    fhlp.get_by_role("button", name="Prepare the family's copy").click()
+    expect(fhlp.locator(".govuk-error-summary")).to_contain_text("Enter who the copy is for")
+    assert_accessible(fhlp, "family copy, error")
+    fhlp.get_by_label("Print it to give to the family").check()
+    fhlp.get_by_label("Who it is for").fill("Claire Dawson")
+    fhlp.get_by_role("button", name="Prepare the family's copy").click()
+    copy = assessment.versions.get().family_copies.get()
+    family_copy_work(copy_id=copy.pk)  # what the worker does (tests/pathway/test_worker.py)
+    fhlp.reload()
+    expect(fhlp.get_by_test_id("family-copies")).to_contain_text("Ready to print")
+    assert_accessible(fhlp, "family copy, filled")
+    with fhlp.expect_download() as download:
+        fhlp.get_by_role("link", name=re.compile("Download the PDF")).click()
+    assert download.value.suggested_filename == "assessment.pdf"
+
+    fhlp.goto(f"{base}/family-map/agencies/new/")
+    assert_accessible(fhlp, "agency, empty")
+    fhlp.get_by_role("button", name="Add agency").click()
+    expect(fhlp.locator(".govuk-error-summary")).to_contain_text("Enter the agency's name")
+    assert_accessible(fhlp, "agency, error")
+    fhlp.get_by_label("Agency").fill("Rugby Food Bank")
+    fhlp.get_by_label("Strong, helpful").check()
+    fhlp.get_by_role("button", name="Add agency").click()
+    expect(fhlp.get_by_test_id("ecomap-ties")).to_contain_text("Rugby Food Bank")
+    assert_accessible(fhlp, "ecomap, filled")
+
+    fhlp.goto(f"{live_server.url}/assessments/cases/{case.pk}/chronology/{entry.pk}/")
+    assert_accessible(fhlp, "chronology event, change")
+    fhlp.get_by_label("What happened").fill("")
+    fhlp.get_by_role("button", name="Save changes").click()
+    expect(fhlp.locator(".govuk-error-summary")).to_contain_text("Say what happened")
+    assert_accessible(fhlp, "chronology event, change error")
+    fhlp.get_by_role("link", name="Remove this event").click()
+    assert_accessible(fhlp, "chronology event, remove")
+    fhlp.get_by_role("button", name="Remove it from the chronology").click()
+    expect(fhlp.get_by_test_id("chronology")).not_to_contain_text("Referred by the school")
+    fhlp.goto(f"{live_server.url}/assessments/cases/{case.pk}/chronology/?since=nonsense")
+    expect(fhlp.locator(".govuk-error-summary")).to_contain_text("Enter a date like")
+    assert_accessible(fhlp, "chronology, filter error")
+    context.close()
