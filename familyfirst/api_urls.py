@@ -10,4 +10,5 @@ urlpatterns = [
     path("consultations/", include("referrals.api_urls")),
     path("cases/", include("cases.api_urls")),
     path("protection/", include("protection.api_urls")),
+    path("assessments/", include("pathway.api_urls")),
 ]

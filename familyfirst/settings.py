@@ -322,6 +322,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "letters.tasks.letters_sweep",
         "schedule": float(LETTER_SWEEP_SECONDS),
     },
+    "assessment-due-warnings": {
+        "task": "pathway.tasks.assessments_due_warn",
+        "schedule": 3600.0,
+    },
 }
 
 # Email: to files under var/ by default; SMTP when EMAIL_HOST is set.

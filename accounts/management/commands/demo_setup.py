@@ -8,6 +8,7 @@ from accounts.services import persona_user_ensure
 from familyfirst.demo_cases import demo_cases_ensure
 from familyfirst.demo_protection import demo_protection_ensure
 from locality.services import reference_data_load
+from pathway.demo import demo_assessments_ensure
 from people.demo import demo_families_ensure
 
 DEMO_PASSWORD = "family-connect-demo"  # noqa: S105 - synthetic demo accounts, refused with DEBUG off
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             )
         if demo_protection_ensure():
             self.stdout.write("MACPT North has a Section 47 enquiry under way, on its clock.")
+        if demo_assessments_ensure():
+            self.stdout.write("Added a Family Help Assessment in progress on a Rugby case.")
         if settings.REQUIRE_MFA:
             self.stdout.write(
                 "\nTwo-factor sign-in is on: each login pairs an authenticator app the first time."
