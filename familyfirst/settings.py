@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "pathway",
     "letters",
     "idempotency",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -274,6 +275,13 @@ ASSESSMENT_WORKING_DAYS = env_int("ASSESSMENT_WORKING_DAYS", 45, minimum=1)
 CASE_CLOSED_VISIBLE_DAYS = env_int("CASE_CLOSED_VISIBLE_DAYS", 365, minimum=0)
 DECISION_WARNING_MINUTES = env_int("DECISION_WARNING_MINUTES", 60, minimum=0)
 CLOCK_AMBER_HOURS = env_int("CLOCK_AMBER_HOURS", 4, minimum=0)
+# Team managers' dashboards (docs/dashboards.md): how much an open case weighs in a worker's
+# caseload, by the level the team works at.
+CASELOAD_LEVEL_WEIGHTS = {
+    "EARLY_SUPPORT": env_int("CASELOAD_WEIGHT_EARLY_SUPPORT", 1, minimum=0),
+    "FAMILY_HELP": env_int("CASELOAD_WEIGHT_FAMILY_HELP", 2, minimum=0),
+    "IMMEDIATE_PROTECTION": env_int("CASELOAD_WEIGHT_CHILD_PROTECTION", 3, minimum=0),
+}
 # Feedback letters (letters/): the download link's lifetime, link or attachment, where the link
 # points, and how the worker retries and recovers lost work.
 LETTER_LINK_DAYS = env_int("LETTER_LINK_DAYS", 14, minimum=1)
