@@ -93,10 +93,30 @@ def chart_svg(figure, *, chart_id: str) -> str:
     series_names = figure.columns[1 : 1 + figure.series]
     chart = _config(figure.chart, labels=labels, series=len(series_names))
     chart.x_labels = labels
+    values = [row[index] for row in figure.rows for index in range(1, 1 + len(series_names))]
+    if all(isinstance(value, int) for value in values):
+        chart.y_labels = _whole_number_ticks(
+            max(values, default=0) if figure.chart != "stacked" else _stacked_max(figure)
+        )
     for index, name in enumerate(series_names, start=1):
         chart.add(name, [row[index] for row in figure.rows])
     tree = chart.render_tree()
     return _accessible(tree, chart_id=chart_id, title=figure.title, desc=figure.description)
+
+
+def _whole_number_ticks(top: int) -> list[int]:
+    """Counts are whole numbers: ticks at 0, 1, 2... or every 2, 5, 10... up past the top."""
+    top = max(top, 1)
+    step = next(
+        s
+        for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 50_000)
+        if top / s <= 8
+    )
+    return list(range(0, top + step, step))
+
+
+def _stacked_max(figure) -> int:
+    return max((sum(row[1 : 1 + figure.series]) for row in figure.rows), default=0)
 
 
 def _accessible(tree, *, chart_id: str, title: str, desc: str) -> str:
@@ -110,6 +130,8 @@ def _accessible(tree, *, chart_id: str, title: str, desc: str) -> str:
             tree.remove(node)  # pygal's comments, title, and <defs> (its inline style and script)
     for tooltip in tree.xpath("//*[contains(concat(' ', @class, ' '), ' tooltip ')]"):
         tooltip.getparent().remove(tooltip)
+    for node in tree.xpath("//*[local-name()='title' or local-name()='desc']"):
+        node.getparent().remove(node)  # the guides' and values' own labels: the table has them
     for node in tree.xpath("//*[@style]"):
         del node.attrib["style"]  # the Content Security Policy refuses inline style attributes
     title_node = etree.Element("title", id=f"{chart_id}-title")

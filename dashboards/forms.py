@@ -35,6 +35,9 @@ class FilterForm(forms.Form):
     def __init__(self, *args, with_team: bool = True, default_months: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.default_months = default_months
+        if not self.is_bound:  # show the dates the page is showing
+            shown = self.defaults()
+            self.fields["start"].initial, self.fields["end"].initial = shown.start, shown.end
         fields = [
             Field("start", context={"legend_size": "govuk-fieldset__legend--s"}),
             Field("end", context={"legend_size": "govuk-fieldset__legend--s"}),

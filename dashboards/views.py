@@ -297,8 +297,13 @@ def _require_dip(user):
 @login_required
 def dip_samples_view(request):
     _require_dip(request.user)
-    samples = DipSample.objects.select_related("drawn_by").annotate(
-        size=Count("reviews"), done=Count("reviews", filter=Q(reviews__reviewed_at__isnull=False))
+    samples = (
+        DipSample.objects.select_related("drawn_by")
+        .order_by("-drawn_at", "-id")
+        .annotate(
+            size=Count("reviews"),
+            done=Count("reviews", filter=Q(reviews__reviewed_at__isnull=False)),
+        )
     )
     page = Paginator(samples, SAMPLES_PAGE_SIZE).get_page(request.GET.get("page"))
     start, end = last_month()
