@@ -174,12 +174,33 @@ def _source_code(path: str):
     )
 
 
-def _day(path: str):
-    return TruncDate(path, tzinfo=UK)
+@dataclass(frozen=True)
+class Period:
+    """How a trend groups its dates: by day for a few weeks, by week for a few months, by month
+    beyond (a chart of 365 daily points is unreadable, and slow to draw)."""
+
+    name: str  # "day", "week" or "month"
+    heading: str
+
+    def trunc(self, path: str):
+        kind = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}[self.name]
+        return kind(path, tzinfo=UK)
+
+    def starts(self, filters: "Filters") -> list[date]:
+        return {"day": filters.days, "week": filters.weeks, "month": filters.months}[self.name]()
 
 
-def _week(path: str):
-    return TruncWeek(path, tzinfo=UK)
+DAY, WEEK, MONTH = Period("day", "Day"), Period("week", "Week beginning"), Period("month", "Month")
+MOST_DAYS, MOST_WEEKS = 62, 26
+
+
+def period_for(filters: "Filters", finest: Period) -> Period:
+    days = (filters.end - filters.start).days + 1
+    if finest is DAY and days <= MOST_DAYS:
+        return DAY
+    if finest in (DAY, WEEK) and days <= MOST_WEEKS * 7:
+        return WEEK
+    return MONTH
 
 
 def _as_date(value):
@@ -190,26 +211,27 @@ def _as_date(value):
 
 
 def contacts_and_referrals_by_day(filters: Filters) -> Figure:
+    period = period_for(filters, DAY)
     rows = {
         _as_date(row["day"]): row
         for row in _contacts(filters)
-        .annotate(day=_day("consultation__received_at"))
+        .annotate(day=period.trunc("consultation__received_at"))
         .values("day")
         .annotate(contacts=Count("pk"), referrals=Count("pk", filter=_is_referral()))
     }
     table = [
         [day, rows.get(day, {}).get("contacts", 0), rows.get(day, {}).get("referrals", 0)]
-        for day in filters.days()
+        for day in period.starts(filters)
     ]
     contacts, referrals = sum(r[1] for r in table), sum(r[2] for r in table)
     return Figure(
         key="contacts-by-day",
-        title="Contacts and referrals by day",
+        title=f"Contacts and referrals by {period.name}",
         description=(
             f"A line for each: {contacts} contacts and {referrals} referrals from "
             f"{filters.start:%-d %B %Y} to {filters.end:%-d %B %Y}."
         ),
-        columns=["Day", "Contacts", "Referrals"],
+        columns=[period.heading, "Contacts", "Referrals"],
         rows=table,
         chart="line",
         series=2,
@@ -283,7 +305,7 @@ def contacts_by_locality(filters: Filters) -> Figure:
         key="locality",
         title="Contacts and referrals by locality",
         description=(
-            "Stacked bars for each district the children were routed to; advice and "
+            "Bars for each district the children were routed to; advice and "
             "signposting that went to no team are counted as not routed."
         ),
         columns=["Locality", "Contacts", "Referrals"],
@@ -312,10 +334,11 @@ def decisions_within_a_working_day(filters: Filters, *, now: datetime | None = N
     in_time = Q(decided_at__isnull=False, decided_at__lte=F("decision_due_at"))
     late = Q(decided_at__gt=F("decision_due_at"))
     waiting_late = Q(decided_at__isnull=True, decision_due_at__lt=now)
+    period = period_for(filters, WEEK)
     found = {
         _as_date(row["week"]): row
         for row in _consultations(filters)
-        .annotate(week=_week("received_at"))
+        .annotate(week=period.trunc("received_at"))
         .values("week")
         .annotate(
             in_time=Count("pk", filter=in_time),
@@ -324,7 +347,7 @@ def decisions_within_a_working_day(filters: Filters, *, now: datetime | None = N
         )
     }
     table = []
-    for week in filters.weeks():
+    for week in period.starts(filters):
         row = found.get(week, {})
         values = [row.get("in_time", 0), row.get("late", 0), row.get("waiting", 0)]
         table.append([week, *values, percent(values[0], sum(values))])
@@ -334,11 +357,11 @@ def decisions_within_a_working_day(filters: Filters, *, now: datetime | None = N
         key="decisions",
         title="Decisions within one working day",
         description=(
-            "Stacked bars by week received: decided within one working day, decided later, and "
+            f"Stacked bars by {period.name} received: decided within one working day, decided later, and "
             f"still waiting past the clock. {'No decisions yet' if rate is None else f'{rate}% in time'}."
         ),
         columns=[
-            "Week beginning",
+            period.heading,
             "Within one working day",
             "Later",
             "Waiting, past the clock",
@@ -478,8 +501,8 @@ def consent_exceptions(filters: Filters, *, now: datetime | None = None) -> Figu
         key="consent-exceptions",
         title="Consent exceptions and their approval",
         description=(
-            "Stacked bars for each reason for going ahead without consent: approved, and still "
-            "waiting for a manager. Child protection needs no approval."
+            "A bar for each reason for going ahead without consent; the table says how many were "
+            "approved, how many wait, and how long approval took. Child protection needs none."
         ),
         columns=[
             "Reason",
@@ -509,10 +532,11 @@ def letters_sent(filters: Filters) -> Figure:
                 "consultation"
             )
         )
+    period = period_for(filters, WEEK)
     found = {
         _as_date(row["week"]): row
         for row in letters.order_by()
-        .annotate(week=_week("queued_at"))
+        .annotate(week=period.trunc("queued_at"))
         .values("week")
         .annotate(
             sent=Count("pk", filter=Q(sent_at__isnull=False)),
@@ -522,7 +546,7 @@ def letters_sent(filters: Filters) -> Figure:
     }
     table = [
         [week, *(found.get(week, {}).get(key, 0) for key in ("sent", "opened", "failed"))]
-        for week in filters.weeks()
+        for week in period.starts(filters)
     ]
     totals = {
         key: sum(r[i] for r in table) for i, key in enumerate(["sent", "opened", "failed"], 1)
@@ -531,10 +555,10 @@ def letters_sent(filters: Filters) -> Figure:
         key="letters",
         title="Feedback letters sent, opened and failed",
         description=(
-            f"Bars by week: {totals['sent']} letters sent, {totals['opened']} opened by the "
+            f"Bars by {period.name}: {totals['sent']} letters sent, {totals['opened']} opened by the "
             f"referrer, {totals['failed']} failed."
         ),
-        columns=["Week beginning", "Sent", "Opened", "Failed"],
+        columns=[period.heading, "Sent", "Opened", "Failed"],
         rows=table,
         chart="bar",
         series=3,
@@ -769,7 +793,7 @@ def agreement_by_outcome(*, start: date, end: date) -> Figure:
     return Figure(
         key="agreement-outcome",
         title="Agreement with front-door decisions, by outcome",
-        description="Stacked bars for each outcome reviewed: agreed, and would have decided differently.",
+        description="Bars for each outcome reviewed: agreed, and would have decided differently.",
         columns=["Outcome", "Agreed", "Would have decided differently", "% agreed"],
         rows=table,
         chart="horizontal",
@@ -789,7 +813,7 @@ def agreement_by_practitioner(*, start: date, end: date) -> Figure:
     return Figure(
         key="agreement-practitioner",
         title="Agreement with front-door decisions, by practitioner",
-        description="Stacked bars for each practitioner whose decisions were reviewed.",
+        description="Bars for each practitioner whose decisions were reviewed: agreed, and would have decided differently.",
         columns=["Practitioner", "Agreed", "Would have decided differently", "% agreed"],
         rows=table,
         chart="horizontal",
