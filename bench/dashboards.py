@@ -90,7 +90,7 @@ from locality.services import reference_data_load  # noqa: E402
 SEED_SQL = """
 WITH numbers AS (
     SELECT n,
-           now() - make_interval(mins => (n * 7919) %% (5 * 365 * 24 * 60)) AS received,
+           now() - make_interval(mins => ((n::bigint * 7919) %% (5 * 365 * 24 * 60))::int) AS received,
            (n %% %(teams)s) + 1 AS team_index
     FROM generate_series(%(first)s, %(last)s) AS n
 )

@@ -21,14 +21,9 @@ from django.utils import timezone
 
 from accounts import rules
 from audit.services import access_log_record_list
-from cases.forms import AllocateForm
-from cases.selectors import (
-    case_get_for_user,
-    team_members_who_can_hold,
-    team_worker_loads,
-    teams_managed_by,
-)
-from cases.services import CaseError, case_allocate
+from cases import views as cases_views
+from cases.models import Case
+from cases.selectors import team_members_who_can_hold, teams_managed_by
 from dashboards.charts import chart_css, chart_svg
 from dashboards.forms import DipDrawForm, DipReviewForm, FilterForm
 from dashboards.models import DipReview, DipSample
@@ -218,34 +213,16 @@ def overdue_view(request, slug, kind):
 
 @login_required
 def reallocate_view(request, case_id):
-    """Re-allocate a case from the dashboard, then go back to the team's caseload."""
+    """Re-allocate a case from the dashboard: the cases app's own allocation page and service
+    (``cases.services.case_allocate``, which checks the case's state), coming back to the
+    team's caseload once done."""
     if not rules.can_view_caseload_dashboard(request.user):
         raise PermissionDenied
-    case = case_get_for_user(request=request, case_id=case_id)
-    if not teams_managed_by(user=request.user).filter(pk=case.team_id).exists():
-        raise PermissionDenied
-    loads = {load.worker.pk: load.cases for load in team_worker_loads(team=case.team)}
-    form = AllocateForm(
-        request.POST if request.method == "POST" else None,
-        workers=team_members_who_can_hold(team=case.team),
-        loads=loads,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_allocate(
-                case=case,
-                worker=form.cleaned_data["worker"],
-                manager=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except CaseError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(
-                request, f"Re-allocated the case for {case.child} to {form.cleaned_data['worker']}"
-            )
-            return redirect("dashboards:caseload", slug=case.team.slug)
-    return render(request, "dashboards/reallocate.html", {"case": case, "form": form})
+    response = cases_views.allocate_view(request, case_id)
+    if request.method == "POST" and response.status_code == 302:
+        slug = Case.objects.filter(pk=case_id).values_list("team__slug", flat=True).get()
+        return redirect("dashboards:caseload", slug=slug)
+    return response
 
 
 # The front door -----------------------------------------------------------------------------

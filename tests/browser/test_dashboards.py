@@ -93,7 +93,7 @@ def test_the_team_manager_re_allocates_an_overdue_assessment_and_downloads_the_t
     page.get_by_label("Worker").select_option(value=str(nia.pk))
     page.get_by_label("Note (optional)").fill("Rhiannon is on leave")
     page.get_by_role("button", name="Allocate").click()
-    expect(page.get_by_test_id("message-success")).to_contain_text("Re-allocated the case")
+    expect(page.get_by_test_id("message-success")).to_contain_text(f"Allocated to {nia}")
     overdue.refresh_from_db()
     assert overdue.allocated_to == nia
     assert_accessible(page, "caseload after re-allocating")

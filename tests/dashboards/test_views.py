@@ -113,7 +113,7 @@ def test_re_allocating_from_the_dashboard(team_manager, rugby_fhlp):
     done = client.post(url, {"worker": other.pk, "reason": "Covering leave"}, follow=True)
 
     assert done.redirect_chain[-1][0] == reverse("dashboards:caseload", args=["family-help-rugby"])
-    assert "Re-allocated the case" in done.content.decode()
+    assert f"Allocated to {other}" in done.content.decode()
     overdue.refresh_from_db()
     assert overdue.allocated_to == other
     assert overdue.allocations.get(ended_at__isnull=True).reason == "Covering leave"
