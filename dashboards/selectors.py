@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -186,6 +187,11 @@ class Period:
         kind = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}[self.name]
         return kind(path, tzinfo=UK)
 
+    def start_of(self, day: date) -> date:
+        if self.name == "week":
+            return day - timedelta(days=day.weekday())
+        return day.replace(day=1) if self.name == "month" else day
+
     def starts(self, filters: "Filters") -> list[date]:
         return {"day": filters.days, "week": filters.weeks, "month": filters.months}[self.name]()
 
@@ -210,19 +216,60 @@ def _as_date(value):
 # The front door -----------------------------------------------------------------------------
 
 
-def contacts_and_referrals_by_day(filters: Filters) -> Figure:
-    period = period_for(filters, DAY)
-    rows = {
-        _as_date(row["day"]): row
+@dataclass(frozen=True)
+class ContactCell:
+    """How many contacts share one day, source, purpose, outcome, locality and referral state."""
+
+    day: date
+    code: str
+    purpose: str
+    outcome: str
+    district: str
+    referral: bool
+    n: int
+
+
+NOT_ROUTED = "Not routed to a team"
+
+
+def contact_cells(filters: Filters) -> list[ContactCell]:
+    """The contacts in the dates, counted by every way the five contact figures divide them: one
+    grouped query they share (``front_door_figures``), rather than five joins of the
+    consultations to their children."""
+    return [
+        ContactCell(n=row.pop("n"), day=_as_date(row.pop("day")), **row)
         for row in _contacts(filters)
-        .annotate(day=period.trunc("consultation__received_at"))
-        .values("day")
-        .annotate(contacts=Count("pk"), referrals=Count("pk", filter=_is_referral()))
-    }
-    table = [
-        [day, rows.get(day, {}).get("contacts", 0), rows.get(day, {}).get("referrals", 0)]
-        for day in period.starts(filters)
+        .annotate(
+            day=TruncDate("consultation__received_at", tzinfo=UK),
+            code=_source_code("consultation__caller_agency_type"),
+            purpose=F("consultation__purpose"),
+            district=Coalesce("team__district__name", Value(NOT_ROUTED)),
+            referral=Case(
+                When(_is_referral(), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .values("day", "code", "purpose", "outcome", "district", "referral")
+        .annotate(n=Count("pk"))
     ]
+
+
+def _tally(cells, key) -> dict:
+    """{key(cell): [contacts, referrals]}"""
+    tally: dict = {}
+    for cell in cells:
+        counts = tally.setdefault(key(cell), [0, 0])
+        counts[0] += cell.n
+        counts[1] += cell.n if cell.referral else 0
+    return tally
+
+
+def contacts_and_referrals_by_day(filters: Filters, cells=None) -> Figure:
+    period = period_for(filters, DAY)
+    cells = contact_cells(filters) if cells is None else cells
+    found = _tally(cells, lambda cell: period.start_of(cell.day))
+    table = [[day, *found.get(day, [0, 0])] for day in period.starts(filters)]
     contacts, referrals = sum(r[1] for r in table), sum(r[2] for r in table)
     return Figure(
         key="contacts-by-day",
@@ -239,18 +286,11 @@ def contacts_and_referrals_by_day(filters: Filters) -> Figure:
     )
 
 
-def contacts_by_source(filters: Filters) -> Figure:
-    found = {
-        row["code"]: row
-        for row in _contacts(filters)
-        .annotate(code=_source_code("consultation__caller_agency_type"))
-        .values("code")
-        .annotate(contacts=Count("pk"), referrals=Count("pk", filter=_is_referral()))
-    }
+def contacts_by_source(filters: Filters, cells=None) -> Figure:
+    cells = contact_cells(filters) if cells is None else cells
+    found = _tally(cells, lambda cell: cell.code)
     table = [
-        [f"{code}: {SOURCE_NAMES[code]}", found[code]["contacts"], found[code]["referrals"]]
-        for code in SOURCE_ORDER
-        if code in found
+        [f"{code}: {SOURCE_NAMES[code]}", *found[code]] for code in SOURCE_ORDER if code in found
     ]
     return Figure(
         key="source",
@@ -266,15 +306,10 @@ def contacts_by_source(filters: Filters) -> Figure:
     )
 
 
-def contacts_by_outcome(filters: Filters) -> Figure:
-    found = dict(
-        _contacts(filters)
-        .exclude(outcome="")
-        .values("outcome")
-        .annotate(n=Count("pk"))
-        .values_list("outcome", "n")
-    )
-    table = [[label, found.get(value, 0)] for value, label in Outcome.choices]
+def contacts_by_outcome(filters: Filters, cells=None) -> Figure:
+    cells = contact_cells(filters) if cells is None else cells
+    found = _tally([cell for cell in cells if cell.outcome], lambda cell: cell.outcome)
+    table = [[label, found.get(value, [0])[0]] for value, label in Outcome.choices]
     decided = sum(row[1] for row in table)
     return Figure(
         key="outcome",
@@ -287,19 +322,12 @@ def contacts_by_outcome(filters: Filters) -> Figure:
     )
 
 
-def contacts_by_locality(filters: Filters) -> Figure:
-    found = {
-        row["district"]: row
-        for row in _contacts(filters)
-        .annotate(district=Coalesce("team__district__name", Value("Not routed to a team")))
-        .values("district")
-        .annotate(contacts=Count("pk"), referrals=Count("pk", filter=_is_referral()))
-    }
+def contacts_by_locality(filters: Filters, cells=None) -> Figure:
+    cells = contact_cells(filters) if cells is None else cells
+    found = _tally(cells, lambda cell: cell.district)
     table = [
-        [name, row["contacts"], row["referrals"]]
-        for name, row in sorted(
-            found.items(), key=lambda item: (item[0].startswith("Not "), item[0])
-        )
+        [name, *counts]
+        for name, counts in sorted(found.items(), key=lambda item: (item[0] == NOT_ROUTED, item[0]))
     ]
     return Figure(
         key="locality",
@@ -375,25 +403,17 @@ def decisions_within_a_working_day(filters: Filters, *, now: datetime | None = N
     )
 
 
-def conversion_to_referral(filters: Filters) -> Figure:
+def conversion_to_referral(filters: Filters, cells=None) -> Figure:
     """Of the children decided, how many became referrals, by what the caller asked for."""
-    decided = _contacts(filters).exclude(outcome="")
-    found = {
-        row["purpose"]: row
-        for row in decided.values(purpose=F("consultation__purpose")).annotate(
-            decided=Count("pk"), referrals=Count("pk", filter=_is_referral())
-        )
-    }
+    cells = contact_cells(filters) if cells is None else cells
+    found = _tally([cell for cell in cells if cell.outcome], lambda cell: cell.purpose)
     labels = [
         (CallPurpose.ADVICE, "Asking for advice"),
         (CallPurpose.REFERRAL, "Making a referral"),
     ]
-    table = [
-        [label, found.get(value, {}).get("decided", 0), found.get(value, {}).get("referrals", 0)]
-        for value, label in labels
-    ]
+    table = [[label, *found.get(value, [0, 0])] for value, label in labels]
     if found.get(""):
-        table.append(["Not recorded", found[""]["decided"], found[""]["referrals"]])
+        table.append(["Not recorded", *found[""]])
     for row in table:
         row.append(percent(row[2], row[1]))
     all_decided, all_referrals = sum(r[1] for r in table), sum(r[2] for r in table)
@@ -564,6 +584,18 @@ def letters_sent(filters: Filters) -> Figure:
         series=3,
         totals=totals,
     )
+
+
+CONTACT_FIGURES = {"contacts-by-day", "source", "outcome", "locality", "conversion"}
+
+
+def front_door_figures(filters: Filters) -> dict[str, Figure]:
+    """Every front-door figure, the five about contacts sharing one query."""
+    cells = contact_cells(filters)
+    return {
+        key: selector(filters, cells) if key in CONTACT_FIGURES else selector(filters)
+        for key, selector in FRONT_DOOR_FIGURES.items()
+    }
 
 
 FRONT_DOOR_FIGURES = {

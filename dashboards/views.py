@@ -33,6 +33,7 @@ from dashboards.selectors import (
     FRONT_DOOR_FIGURES,
     Filters,
     caseload_figure,
+    front_door_figures,
     team_assessment_timeliness,
     team_caseload_summary,
 )
@@ -240,11 +241,8 @@ def front_door_view(request):
     filters = form.filters()
     query = f"?{_query(request)}" if request.GET else ""
     figures = [
-        _figure_context(
-            selector(filters),
-            csv_url=reverse("dashboards:front-door-csv", args=[key]) + query,
-        )
-        for key, selector in FRONT_DOOR_FIGURES.items()
+        _figure_context(figure, csv_url=reverse("dashboards:front-door-csv", args=[key]) + query)
+        for key, figure in front_door_figures(filters).items()
     ]
     return render(
         request,

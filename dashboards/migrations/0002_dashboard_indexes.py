@@ -1,18 +1,44 @@
 """Indexes the dashboards' aggregates read by (docs/adr/0011-dashboards-charts-and-aggregates.md).
 
 They sit on other apps' tables but serve only the dashboards, so they live here: the owning apps'
-models need not know about them. ``IF NOT EXISTS`` lets an owning app adopt one later.
+models need not know about them. ``IF NOT EXISTS`` lets an owning app adopt one later. The
+covering index on a consultation's children lets the front door count them from the index alone
+(PostgreSQL's ``INCLUDE``; SQLite gets the plain index).
 """
 
 from django.db import migrations
 
 INDEXES = [
-    ("dash_consultation_received", "referrals_consultation", "(received_at)"),
-    ("dash_case_team_due", "cases_case", "(team_id, assessment_due_date)"),
-    ("dash_case_referral_date", "cases_case", "(referral_date) WHERE opened_by_id IS NOT NULL"),
-    ("dash_letter_queued", "letters_letter", "(queued_at)"),
-    ("dash_consent_exception_decided", "consent_consentexception", "(decided_at)"),
+    ("dash_consultation_received", "referrals_consultation", "(received_at)", ""),
+    (
+        "dash_consultation_child_cover",
+        "referrals_consultationchild",
+        "(consultation_id)",
+        " INCLUDE (outcome, authorisation, team_id)",
+    ),
+    ("dash_case_team_due", "cases_case", "(team_id, assessment_due_date)", ""),
+    (
+        "dash_case_referral_date",
+        "cases_case",
+        "(referral_date) WHERE opened_by_id IS NOT NULL",
+        "",
+    ),
+    ("dash_letter_queued", "letters_letter", "(queued_at)", ""),
+    ("dash_consent_exception_decided", "consent_consentexception", "(decided_at)", ""),
 ]
+
+
+def create(apps, schema_editor):
+    postgres = schema_editor.connection.vendor == "postgresql"
+    for name, table, columns, include in INDEXES:
+        if include and postgres:
+            columns = columns + include
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} {columns}")
+
+
+def drop(apps, schema_editor):
+    for name, *_rest in INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
@@ -24,10 +50,4 @@ class Migration(migrations.Migration):
         ("consent", "0003_hash_chain"),
     ]
 
-    operations = [
-        migrations.RunSQL(
-            sql=f"CREATE INDEX IF NOT EXISTS {name} ON {table} {columns}",
-            reverse_sql=f"DROP INDEX IF EXISTS {name}",
-        )
-        for name, table, columns in INDEXES
-    ]
+    operations = [migrations.RunPython(create, drop)]

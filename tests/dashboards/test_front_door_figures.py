@@ -7,6 +7,8 @@ import pytest
 from cases.models import CaseStatus
 from consent.models import ConsentException, ExceptionReason, FamilyTold, Purpose
 from dashboards.selectors import (
+    CONTACT_FIGURES,
+    FRONT_DOOR_FIGURES,
     Filters,
     consent_exceptions,
     contacts_and_referrals_by_day,
@@ -15,6 +17,7 @@ from dashboards.selectors import (
     contacts_by_source,
     conversion_to_referral,
     decisions_within_a_working_day,
+    front_door_figures,
     letters_sent,
     re_referrals,
 )
@@ -269,3 +272,15 @@ def test_no_data_gives_zeros_not_errors():
     assert decisions_within_a_working_day(empty).summary == ""
     assert conversion_to_referral(empty).totals["rate"] is None
     assert re_referrals(empty).rows == [[date(2020, 1, 1), 0, 0, None]]
+
+
+def test_the_page_computes_the_same_figures_with_one_query_for_the_contacts(
+    front_door, django_assert_num_queries
+):
+    one_by_one = {key: selector(RANGE) for key, selector in FRONT_DOOR_FIGURES.items()}
+
+    with django_assert_num_queries(len(FRONT_DOOR_FIGURES) - len(CONTACT_FIGURES) + 1):
+        together = front_door_figures(RANGE)
+
+    for key, figure in together.items():
+        assert figure.rows == one_by_one[key].rows, key
