@@ -28,6 +28,7 @@ NAVIGATION = [
     NavEntry("Consent approvals", "consent:exception-queue", rules.can_approve_consent_exceptions),
     NavEntry("Sharing log", "consent:sharing-log", rules.can_read_sharing_log),
     NavEntry("Access log", "audit:access-log", rules.can_read_access_log),
+    NavEntry("Dashboards", "dashboards:index", rules.can_see_dashboards),
     NavEntry("Spectrum consistency", "spectrum:consistency", rules.can_view_spectrum_consistency),
     NavEntry("Administration", "admin:index", rules.can_administer),
 ]

@@ -128,3 +128,21 @@ def can_reroute_sent_back_cases(user) -> bool:
 
 def can_record_registration(user) -> bool:
     return has_role(user, CASE_WORKERS)
+
+
+def can_view_caseload_dashboard(user) -> bool:
+    # Only for teams the user manages: cases.selectors.teams_managed_by.
+    return has_role(user, {Role.TEAM_MANAGER})
+
+
+def can_view_front_door_dashboard(user) -> bool:
+    return has_role(user, {Role.FC_MANAGER})
+
+
+def can_dip_sample(user) -> bool:
+    # Never their own decisions: dashboards.services.dip_sample_draw leaves those out.
+    return has_role(user, {Role.FC_MANAGER})
+
+
+def can_see_dashboards(user) -> bool:
+    return can_view_caseload_dashboard(user) or can_view_front_door_dashboard(user)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "letters",
     "protection",
     "idempotency",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -287,6 +288,13 @@ PROTECTION_OUT_OF_COUNTY_TEAM = env_str("PROTECTION_OUT_OF_COUNTY_TEAM", "macpt-
 PROTECTION_HOME_AUTHORITY_EMAIL = env_str(
     "PROTECTION_HOME_AUTHORITY_EMAIL", "out-of-area.protection@warwickshire.gov.uk"
 )
+# Team managers' dashboards (docs/dashboards.md): how much an open case weighs in a worker's
+# caseload, by the level the team works at.
+CASELOAD_LEVEL_WEIGHTS = {
+    "EARLY_SUPPORT": env_int("CASELOAD_WEIGHT_EARLY_SUPPORT", 1, minimum=0),
+    "FAMILY_HELP": env_int("CASELOAD_WEIGHT_FAMILY_HELP", 2, minimum=0),
+    "IMMEDIATE_PROTECTION": env_int("CASELOAD_WEIGHT_CHILD_PROTECTION", 3, minimum=0),
+}
 # Feedback letters (letters/): the download link's lifetime, link or attachment, where the link
 # points, and how the worker retries and recovers lost work.
 LETTER_LINK_DAYS = env_int("LETTER_LINK_DAYS", 14, minimum=1)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("protection/", include("protection.urls")),
     path("assessments/", include("pathway.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("api/v1/", include("familyfirst.api_urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
