@@ -128,3 +128,18 @@ def can_reroute_sent_back_cases(user) -> bool:
 
 def can_record_registration(user) -> bool:
     return has_role(user, CASE_WORKERS)
+
+
+def can_coordinate_family_network(user) -> bool:
+    # The Family Network Service's queue and meeting records (plans/, docs/plans.md).
+    return has_role(user, {Role.FNM_COORDINATOR})
+
+
+def can_refer_to_family_network(user) -> bool:
+    # From a case the user's team holds (scope: plans.selectors).
+    return has_role(user, CASE_WORKERS)
+
+
+def can_set_flags(user) -> bool:
+    # Young carer, kinship care, private fostering: on a person the user may see.
+    return has_role(user, FRONT_DOOR | CASE_WORKERS)

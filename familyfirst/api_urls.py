@@ -9,4 +9,5 @@ urlpatterns = [
     path("consent/", include("consent.api_urls")),
     path("consultations/", include("referrals.api_urls")),
     path("cases/", include("cases.api_urls")),
+    path("plans/", include("plans.api_urls")),
 ]

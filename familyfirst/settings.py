@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "referrals",
     "cases",
     "pathway",
+    "plans",
     "letters",
     "idempotency",
 ]
@@ -305,7 +306,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "letters.tasks.letters_sweep",
         "schedule": float(LETTER_SWEEP_SECONDS),
     },
+    "plans-overdue-reviews": {
+        "task": "plans.tasks.plan_reviews_overdue_warn",
+        "schedule": 3600.0,
+    },
 }
+
+# Plans (plans/, docs/plans.md): how often each level's plan is reviewed.
+PLAN_REVIEW_WEEKS_EARLY_SUPPORT = env_int("PLAN_REVIEW_WEEKS_EARLY_SUPPORT", 4, minimum=1)
+PLAN_FIRST_REVIEW_MONTHS_FAMILY_HELP = env_int("PLAN_FIRST_REVIEW_MONTHS_FAMILY_HELP", 3, minimum=1)
+PLAN_REVIEW_MONTHS_FAMILY_HELP = env_int("PLAN_REVIEW_MONTHS_FAMILY_HELP", 6, minimum=1)
+PLAN_SEND_MAX_FAILURES = env_int("PLAN_SEND_MAX_FAILURES", 3, minimum=1)
+PLAN_SEND_RETRY_SECONDS = env_int("PLAN_SEND_RETRY_SECONDS", 30, minimum=0)
 
 # Email: to files under var/ by default; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env_str(

@@ -19,6 +19,7 @@ urlpatterns = [
     path("front-door/", include("referrals.urls")),
     path("letters/", include("letters.urls")),
     path("cases/", include("cases.urls")),
+    path("plans/", include("plans.urls")),
     path("api/v1/", include("familyfirst.api_urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
