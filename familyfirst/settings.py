@@ -254,6 +254,16 @@ SPECTACULAR_SETTINGS = {
         "CaseLevelEnum": "cases.models.CaseLevel",
         "CaseTransferReasonEnum": "cases.models.TransferReason",
         "CaseClosureReasonEnum": "cases.models.ClosureReason",
+        "PlanLevelEnum": "plans.models.PlanLevel",
+        "PlanStatusEnum": "plans.models.PlanStatus",
+        "PlanActionOwnerEnum": "plans.models.ActionOwner",
+        "PlanActionStatusEnum": "plans.models.ActionStatus",
+        "PlanReviewDecisionEnum": "plans.models.ReviewDecision",
+        "PartnerAgencyKindEnum": "plans.models.AgencyKind",
+        "FamilyNetworkReferralStatusEnum": "plans.models.NetworkReferralStatus",
+        "KinshipArrangementEnum": "plans.models.KinshipArrangement",
+        "PlanFlagKindEnum": "plans.forms.FLAG_CHOICES",
+        "PersonFlagKindEnum": "people.models.FlagKind",
     },
 }
 

@@ -35,7 +35,9 @@ def _date(label: str, *, required: bool = True, missing: str = "Enter the date")
     )
 
 
-def _text(label: str, *, required: bool = True, missing: str = "", rows: int = 3, help_text: str = ""):
+def _text(
+    label: str, *, required: bool = True, missing: str = "", rows: int = 3, help_text: str = ""
+):
     return forms.CharField(
         label=label,
         required=required,
@@ -169,7 +171,10 @@ class ActionStatusForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == ActionStatus.STOPPED and not data.get("stopped_reason", "").strip():
+        if (
+            data.get("status") == ActionStatus.STOPPED
+            and not data.get("stopped_reason", "").strip()
+        ):
             self.add_error("stopped_reason", "Say why the action stopped")
         return data
 
@@ -196,9 +201,7 @@ class AgreementForm(forms.Form):
 
 
 class SendForm(forms.Form):
-    family_name = forms.CharField(
-        label="Family member's name", required=False, max_length=200
-    )
+    family_name = forms.CharField(label="Family member's name", required=False, max_length=200)
     family_email = forms.EmailField(
         label="Family member's email address",
         required=False,
@@ -394,9 +397,7 @@ class FlagForm(forms.Form):
     young_carer_assessment_referred_on = _date(
         "Young carer: date referred for a young carer's assessment (if referred)", required=False
     )
-    notification_date = _date(
-        "Private fostering: the date the council was told", required=False
-    )
+    notification_date = _date("Private fostering: the date the council was told", required=False)
     note = forms.CharField(label="Note (optional)", required=False, max_length=300)
 
     def __init__(self, *args, **kwargs):

@@ -72,7 +72,9 @@ class Plan(models.Model):
         "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     family_agreement_note = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_reason = models.TextField(blank=True)
@@ -156,7 +158,9 @@ class Action(models.Model):
         max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
     stopped_reason = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
@@ -209,7 +213,9 @@ class Review(models.Model):
     resulting_case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField()
 
     class Meta:
@@ -282,7 +288,9 @@ class PlanSending(models.Model):
     last_error = models.TextField(blank=True)
     smtp_reply = models.CharField(max_length=300, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -321,7 +329,9 @@ class FamilyNetworkReferral(models.Model):
     status = models.CharField(
         max_length=14, choices=NetworkReferralStatus.choices, default=NetworkReferralStatus.WAITING
     )
-    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     referred_at = models.DateTimeField()
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -368,7 +378,9 @@ class FlagDetail(models.Model):
     care, the young carer's assessment referral, the private fostering notification and the
     visit it triggers within 7 working days."""
 
-    flag = models.OneToOneField("people.PersonFlag", on_delete=models.CASCADE, related_name="detail")
+    flag = models.OneToOneField(
+        "people.PersonFlag", on_delete=models.CASCADE, related_name="detail"
+    )
     kinship_arrangement = models.CharField(
         max_length=8, choices=KinshipArrangement.choices, blank=True
     )
@@ -381,7 +393,10 @@ class FlagDetail(models.Model):
             models.CheckConstraint(
                 name="flagdetail_visit_after_notification",
                 condition=Q(visit_due_date__isnull=True)
-                | (Q(notification_date__isnull=False) & Q(visit_due_date__gte=models.F("notification_date"))),
+                | (
+                    Q(notification_date__isnull=False)
+                    & Q(visit_due_date__gte=models.F("notification_date"))
+                ),
             ),
         ]
 

@@ -40,6 +40,7 @@ class AssessmentPlanItem:
     pk: int
     title: str
     family_words: str
+    need: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,27 @@ class AssessmentPlan:
 
 
 def assessment_plan_for(*, case) -> AssessmentPlan:
-    return AssessmentPlan()
+    """The latest signed-off assessment on the case (or on the cases before it in this line of
+    work), through ``pathway.selectors.assessment_plan_items``: each Plan item's outcome becomes
+    a plan outcome, its need the hint beside it, linked back by the item's id."""
+    from pathway.models import Assessment, VersionStatus
+    from pathway.selectors import assessment_plan_items
+
+    case_ids = [case.pk]
+    if case.previous_case_id:
+        case_ids.append(case.previous_case_id)
+    assessment = (
+        Assessment.objects.filter(case_id__in=case_ids, versions__status=VersionStatus.SIGNED_OFF)
+        .order_by("-started_at")
+        .first()
+    )
+    if assessment is None:
+        return AssessmentPlan()
+    items = tuple(
+        AssessmentPlanItem(pk=item.pk, title=item.outcome[:300], family_words="", need=item.need)
+        for item in assessment_plan_items(assessment=assessment)
+    )
+    return AssessmentPlan(assessment_id=assessment.pk, items=items)
 
 
 def plans_visible_to(*, user):
@@ -200,7 +221,9 @@ def network_queue(*, user, status: str = "", page_number=None, per_page=PLANS_PA
 
 
 def network_referrals_for_case(*, case):
-    return list(case.family_network_referrals.select_related("coordinator").order_by("-referred_at"))
+    return list(
+        case.family_network_referrals.select_related("coordinator").order_by("-referred_at")
+    )
 
 
 # Flags ----------------------------------------------------------------------------------------

@@ -92,9 +92,7 @@ def _require_team(case, user, action: str) -> None:
     if not (rules.can_work_cases(user) and case.team_id in team_ids_of(user=user)):
         raise PlanError(f"Only members of {case.team} can {action}")
     if case.status not in OPEN_STATUSES:
-        raise PlanError(
-            f"The case is {case.get_status_display().lower()}, so you cannot {action}"
-        )
+        raise PlanError(f"The case is {case.get_status_display().lower()}, so you cannot {action}")
 
 
 def _require_active(plan: Plan, user, action: str) -> None:
@@ -126,7 +124,9 @@ def review_due_after(*, level: str, on: dt.date, first: bool) -> dt.date:
 
 
 def plan_level_for(case) -> str:
-    return PlanLevel.EARLY_SUPPORT if case.level == CaseLevel.EARLY_SUPPORT else PlanLevel.FAMILY_HELP
+    return (
+        PlanLevel.EARLY_SUPPORT if case.level == CaseLevel.EARLY_SUPPORT else PlanLevel.FAMILY_HELP
+    )
 
 
 # Partner agencies ---------------------------------------------------------------------------
@@ -160,7 +160,9 @@ def plan_start(
     assessment's Plan). One plan in place per child."""
     from cases.models import Case
 
-    case = Case.objects.select_for_update(of=("self",)).select_related("team", "child").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("team", "child").get(pk=case.pk)
+    )
     _require_team(case, by, "start a plan")
     if case.level == CaseLevel.IMMEDIATE_PROTECTION:
         raise PlanError("A child protection case has a child protection plan, not this one")
@@ -197,7 +199,9 @@ def plan_outcome_add(*, plan: Plan, by, title: str, family_words: str = "") -> O
     plan = _locked(plan)
     _require_active(plan, by, "add to the plan")
     title = _required(title, "title", "Write what the family want to be different")
-    position = (plan.outcomes.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    position = (
+        plan.outcomes.order_by("-position").values_list("position", flat=True).first() or 0
+    ) + 1
     outcome = Outcome.objects.create(
         plan=plan, position=position, title=title, family_words=family_words.strip()
     )
@@ -257,7 +261,13 @@ def plan_action_add(
         created_at=timezone.now(),
         **who,
     )
-    _event(plan, "ACTION_ADDED", f"Plan action: {what[:120]}", by, f"{action.who}, by {due_date:%-d %b %Y}")
+    _event(
+        plan,
+        "ACTION_ADDED",
+        f"Plan action: {what[:120]}",
+        by,
+        f"{action.who}, by {due_date:%-d %b %Y}",
+    )
     return action
 
 
@@ -277,7 +287,9 @@ def plan_action_status_set(*, action: Action, by, status: str, stopped_reason: s
     if status not in ActionStatus.values:
         raise PlanError("Choose the action's status", field="status")
     if status == action.status:
-        raise PlanError(f"The action is already {action.get_status_display().lower()}", field="status")
+        raise PlanError(
+            f"The action is already {action.get_status_display().lower()}", field="status"
+        )
     if status not in ACTION_NEXT[ActionStatus(action.status)]:
         raise PlanError(
             f"An action that is {action.get_status_display().lower()} cannot become "
@@ -300,7 +312,9 @@ def plan_action_status_set(*, action: Action, by, status: str, stopped_reason: s
 
 
 @transaction.atomic
-def plan_agreement_record(*, plan: Plan, by, agreed_by: Person, agreed_on: dt.date, note: str = "") -> Plan:
+def plan_agreement_record(
+    *, plan: Plan, by, agreed_by: Person, agreed_on: dt.date, note: str = ""
+) -> Plan:
     plan = _locked(plan)
     _require_active(plan, by, "record the family's agreement")
     if agreed_by is None:
@@ -355,7 +369,9 @@ def plan_review_record(
     outcome_ids = set(plan.outcomes.values_list("pk", flat=True))
     given = {score.outcome_id for score in scores}
     if given != outcome_ids:
-        raise PlanError("Give the family's and the worker's score for every outcome", field="scores")
+        raise PlanError(
+            "Give the family's and the worker's score for every outcome", field="scores"
+        )
     for score in scores:
         if not (0 <= score.family_score <= 10 and 0 <= score.worker_score <= 10):
             raise PlanError("Scores are from 0 to 10", field="scores")
@@ -384,11 +400,17 @@ def plan_review_record(
         )
         for score in scores
     )
-    _event(plan, "REVIEWED", f"Plan reviewed: {ReviewDecision(decision).label}", by, changes.strip())
+    _event(
+        plan, "REVIEWED", f"Plan reviewed: {ReviewDecision(decision).label}", by, changes.strip()
+    )
     try:
         _carry_out(plan, review, by=by, to_team=to_team, closure_reason=closure_reason)
     except CaseError as error:
-        field = "to_team" if error.field == "to_team" else ("closure_reason" if error.field == "reason" else "decision")
+        field = (
+            "to_team"
+            if error.field == "to_team"
+            else ("closure_reason" if error.field == "reason" else "decision")
+        )
         raise PlanError(error.message, field=field) from error
     return review
 
@@ -421,7 +443,9 @@ def _carry_out(plan: Plan, review: Review, *, by, to_team, closure_reason: str) 
         if to_team is None:
             raise PlanError("Choose the team the work goes to", field="to_team")
         note = f"Decided at the plan review on {review.held_on:%-d %b %Y}. {review.decision_note}"
-        new_case = case_transfer(case=plan.case, to_team=to_team, reason=reason, note=note.strip(), by=by)
+        new_case = case_transfer(
+            case=plan.case, to_team=to_team, reason=reason, note=note.strip(), by=by
+        )
         review.resulting_case = new_case
         review.save(update_fields=["resulting_case"])
         if level is None:
@@ -444,7 +468,7 @@ def _carry_out(plan: Plan, review: Review, *, by, to_team, closure_reason: str) 
 # Sharing the plan ---------------------------------------------------------------------------
 
 
-def _publish(sending_id, *, countdown: float = 0) -> None:
+def plan_sending_publish(sending_id, *, countdown: float = 0) -> None:
     from plans.tasks import plan_sending_run
 
     plan_sending_run.apply_async(args=[str(sending_id)], countdown=countdown)
@@ -496,7 +520,7 @@ def plan_send(
         )
     _event(plan, "SENT", "Plan sent", by, ", ".join(s.to_name for s in sendings))
     ids = [s.pk for s in sendings]
-    transaction.on_commit(lambda: [_publish(pk) for pk in ids])
+    transaction.on_commit(lambda: [plan_sending_publish(pk) for pk in ids])
     return sendings
 
 
@@ -506,12 +530,16 @@ WITHHELD_FROM_AGENCIES = (
 )
 
 
-def plan_document_context(*, plan: Plan, audience: str, agency: PartnerAgency | None = None) -> dict:
+def plan_document_context(
+    *, plan: Plan, audience: str, agency: PartnerAgency | None = None
+) -> dict:
     """What the PDF shows. The family sees the whole plan; an agency sees the child's name, the
     outcomes it has actions on and only its own actions, and the lead practitioner's contact
     (docs/plans.md, "What each agency sees")."""
     outcomes = []
-    for outcome in plan.outcomes.prefetch_related("actions__agency", "actions__worker", "actions__family_member"):
+    for outcome in plan.outcomes.prefetch_related(
+        "actions__agency", "actions__worker", "actions__family_member"
+    ):
         actions = list(outcome.actions.all())
         if audience == Audience.AGENCY:
             actions = [a for a in actions if a.agency_id == agency.pk]
@@ -647,9 +675,11 @@ def plan_reviews_overdue_warn(*, today: dt.date | None = None) -> int:
         .select_related("case__team", "child")
     )
     for plan in overdue:
-        if not Plan.objects.filter(pk=plan.pk, next_review_date=plan.next_review_date).exclude(
-            overdue_warned_for=plan.next_review_date
-        ).update(overdue_warned_for=plan.next_review_date):
+        if (
+            not Plan.objects.filter(pk=plan.pk, next_review_date=plan.next_review_date)
+            .exclude(overdue_warned_for=plan.next_review_date)
+            .update(overdue_warned_for=plan.next_review_date)
+        ):
             continue
         managers = list(
             User.objects.filter(
@@ -681,19 +711,24 @@ def plan_reviews_overdue_warn(*, today: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def network_referral_make(*, case, by, reason: str, family_hopes: str = "") -> FamilyNetworkReferral:
+def network_referral_make(
+    *, case, by, reason: str, family_hopes: str = ""
+) -> FamilyNetworkReferral:
     """Refer the family to the Family Network Service. The consent gate decides: a person with
     parental responsibility must have agreed (``consent.selectors.consent_check``)."""
     from cases.models import Case
 
-    case = Case.objects.select_for_update(of=("self",)).select_related("team", "child").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("team", "child").get(pk=case.pk)
+    )
     _require_team(case, by, "refer to the Family Network Service")
     reason = _required(reason, "reason", "Say why a Family Network Meeting would help")
     gate = consent_check(child=case.child, purpose=Purpose.FAMILY_NETWORK_MEETING, user=by)
     if not gate.allowed:
         raise PlanError(gate.reason, field="consent")
     if FamilyNetworkReferral.objects.filter(
-        child=case.child, status__in=[NetworkReferralStatus.WAITING, NetworkReferralStatus.ARRANGING]
+        child=case.child,
+        status__in=[NetworkReferralStatus.WAITING, NetworkReferralStatus.ARRANGING],
     ).exists():
         raise PlanError(f"{case.child} is already waiting for a Family Network Meeting")
     referral = FamilyNetworkReferral.objects.create(
@@ -756,7 +791,9 @@ def network_meeting_record(
     if referral.status == NetworkReferralStatus.MEETING_HELD:
         raise PlanError("The meeting has already been recorded")
     if meeting_date is None or meeting_date > timezone.localdate():
-        raise PlanError("Enter the date of the meeting: it cannot be in the future", field="meeting_date")
+        raise PlanError(
+            "Enter the date of the meeting: it cannot be in the future", field="meeting_date"
+        )
     invited = _required(invited, "invited", "Say who was invited")
     attended = _required(attended, "attended", "Say who came")
     family_plan = _required(family_plan, "family_plan", "Write the family's plan")
@@ -818,15 +855,21 @@ def flag_set(
         if notification_date is None:
             raise PlanError("Enter the date the council was told", field="notification_date")
         if notification_date > timezone.localdate():
-            raise PlanError("The notification date cannot be in the future", field="notification_date")
+            raise PlanError(
+                "The notification date cannot be in the future", field="notification_date"
+            )
         detail["notification_date"] = notification_date
         detail["visit_due_date"] = add_working_days_to_date(
             notification_date, PRIVATE_FOSTERING_VISIT_WORKING_DAYS
         )
     try:
-        flag = person_flag_set(person=person, kind=kind, start_date=start_date, set_by=by, note=note.strip())
+        flag = person_flag_set(
+            person=person, kind=kind, start_date=start_date, set_by=by, note=note.strip()
+        )
     except ValidationError as error:
-        raise PlanError(" ".join(error.message_dict.get("kind", error.messages)), field="kind") from error
+        raise PlanError(
+            " ".join(error.message_dict.get("kind", error.messages)), field="kind"
+        ) from error
     FlagDetail.objects.create(flag=flag, **detail)
     if detail.get("visit_due_date"):
         chronology_event_record(

@@ -8,8 +8,8 @@ shown; every change goes through ``plans.services`` (docs/plans.md).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,6 +44,7 @@ from plans.services import (
     network_meeting_record,
     network_referral_make,
     network_referral_take,
+    partner_agency_add,
     plan_action_add,
     plan_action_status_set,
     plan_agreement_record,
@@ -51,7 +52,6 @@ from plans.services import (
     plan_pdf,
     plan_review_record,
     plan_send,
-    partner_agency_add,
     plan_start,
 )
 
@@ -268,9 +268,7 @@ def agreement_view(request, plan_id):
         else:
             messages.success(request, "The family's agreement is recorded")
             return redirect("plans:plan", plan_id=plan.pk)
-    return _plan_page(
-        request, plan, "plans/form_page.html", form, "Record the family's agreement"
-    )
+    return _plan_page(request, plan, "plans/form_page.html", form, "Record the family's agreement")
 
 
 @login_required
@@ -302,13 +300,17 @@ def send_view(request, plan_id):
 def pdf_view(request, plan_id):
     """The family's copy, as it is sent, to print or check."""
     plan = _plan(request, plan_id)
-    response = HttpResponse(plan_pdf(plan=plan, audience=Audience.FAMILY), content_type="application/pdf")
+    response = HttpResponse(
+        plan_pdf(plan=plan, audience=Audience.FAMILY), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="plan-{plan.started_on:%Y%m%d}.pdf"'
     return response
 
 
 def _review_teams(plan):
-    return Team.objects.filter(is_active=True, team_type__in=["FAMILY_HELP", "MACPT", "FAST", "CWD"])
+    return Team.objects.filter(
+        is_active=True, team_type__in=["FAMILY_HELP", "MACPT", "FAST", "CWD"]
+    )
 
 
 @login_required
@@ -388,7 +390,9 @@ def network_refer_view(request, case_id):
     from consent.models import Purpose
     from consent.selectors import consent_check
 
-    gate = consent_check(child=case.child, purpose=Purpose.FAMILY_NETWORK_MEETING, user=request.user)
+    gate = consent_check(
+        child=case.child, purpose=Purpose.FAMILY_NETWORK_MEETING, user=request.user
+    )
     return render(
         request,
         "plans/network_refer.html",
@@ -401,7 +405,9 @@ def network_queue_view(request):
     if not rules.can_coordinate_family_network(request.user):
         raise PermissionDenied
     status = request.GET.get("status", "")
-    page = selectors.network_queue(user=request.user, status=status, page_number=request.GET.get("page"))
+    page = selectors.network_queue(
+        user=request.user, status=status, page_number=request.GET.get("page")
+    )
     access_log_record_list(
         request=request, record_type="family-network-queue", person_ids=[r.child_id for r in page]
     )
@@ -418,7 +424,9 @@ def network_queue_view(request):
 
 
 def _referral(request, referral_id):
-    if not (rules.can_coordinate_family_network(request.user) or rules.can_work_cases(request.user)):
+    if not (
+        rules.can_coordinate_family_network(request.user) or rules.can_work_cases(request.user)
+    ):
         raise PermissionDenied
     return selectors.network_referral_get_for_user(request=request, referral_id=referral_id)
 
@@ -516,6 +524,10 @@ def flag_end_view(request, person_id, flag_id):
     return render(
         request,
         "plans/flag_end.html",
-        {"person": person, "flag": flag, "form": form, "heading": f"End the flag: {flag.get_kind_display()}"},
+        {
+            "person": person,
+            "flag": flag,
+            "form": form,
+            "heading": f"End the flag: {flag.get_kind_display()}",
+        },
     )
-
