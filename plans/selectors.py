@@ -10,7 +10,7 @@ read that shows a child writes one access-log row per child shown.
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from accounts import rules
@@ -21,6 +21,7 @@ from people.models import FlagKind, PersonFlag
 from people.restriction import people_hidden_from
 from plans.models import (
     Action,
+    ActionStatus,
     FamilyNetworkReferral,
     NetworkReferralStatus,
     Outcome,
@@ -148,11 +149,22 @@ def plans_caseload(*, user, page_number=None, per_page: int = PLANS_PAGE_SIZE) -
         .filter(status=PlanStatus.ACTIVE, case__status__in=OPEN_STATUSES)
         .select_related("child", "case__team", "case__allocated_to")
         .annotate(
-            n_outcomes=Count("outcomes", distinct=True),
-            n_open_actions=Count(
-                "outcomes__actions",
-                filter=Q(outcomes__actions__status__in=["NOT_STARTED", "IN_PROGRESS"]),
-                distinct=True,
+            n_outcomes=Subquery(
+                Outcome.objects.filter(plan=OuterRef("pk"))
+                .order_by()
+                .values("plan")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            n_open_actions=Subquery(
+                Action.objects.filter(
+                    outcome__plan=OuterRef("pk"),
+                    status__in=[ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS],
+                )
+                .order_by()
+                .values("outcome__plan")
+                .annotate(n=Count("pk"))
+                .values("n")
             ),
         )
         .order_by("next_review_date", "pk")
@@ -161,6 +173,7 @@ def plans_caseload(*, user, page_number=None, per_page: int = PLANS_PAGE_SIZE) -
     today = timezone.localdate()
     for plan in page.object_list:
         plan.review_overdue = plan.next_review_date < today
+        plan.n_outcomes, plan.n_open_actions = plan.n_outcomes or 0, plan.n_open_actions or 0
     return page
 
 
