@@ -8,6 +8,7 @@ from accounts.services import persona_user_ensure
 from familyfirst.demo_cases import demo_cases_ensure
 from locality.services import reference_data_load
 from people.demo import demo_families_ensure
+from plans.demo import demo_plans_ensure
 
 DEMO_PASSWORD = "family-connect-demo"  # noqa: S105 - synthetic demo accounts, refused with DEBUG off
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Added {cases} cases: Rugby, Warwick and MACPT North each have a caseload."
             )
+        if demo_plans_ensure():
+            self.stdout.write("Added a Family Help plan and a Family Network referral in Rugby.")
         if settings.REQUIRE_MFA:
             self.stdout.write(
                 "\nTwo-factor sign-in is on: each login pairs an authenticator app the first time."
