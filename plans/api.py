@@ -15,6 +15,7 @@ from accounts import rules
 from accounts.models import User
 from accounts.permissions import IsVerifiedStaff
 from audit.services import access_log_record_list
+from cases.api import WorksCases
 from cases.selectors import case_get_for_user, team_ids_of
 from locality.models import Team
 from people.selectors import person_get_for_user
@@ -48,13 +49,6 @@ from plans.services import (
 )
 
 
-class WorksCases(BasePermission):
-    message = "Only members of a team that holds cases can use the plans API."
-
-    def has_permission(self, request, view):
-        return rules.can_work_cases(request.user)
-
-
 class WorksCasesOrCoordinates(BasePermission):
     message = "Only case workers and Family Network co-ordinators can use this."
 
@@ -80,6 +74,16 @@ def _refused(error: PlanError) -> Response:
     return Response(
         {error.field or "non_field_errors": [error.message]}, status=status.HTTP_400_BAD_REQUEST
     )
+
+
+def _logged_page(request, view, records, record_type: str, serializer):
+    """One page of records about children, with one access-log row per child listed."""
+    paginator = PlansPagination()
+    page = paginator.paginate_queryset(records, request, view=view)
+    access_log_record_list(
+        request=request, record_type=record_type, person_ids=[r.child_id for r in page]
+    )
+    return paginator.get_paginated_response(serializer(page, many=True).data)
 
 
 def _writable_plan(request, plan_id):
@@ -118,12 +122,7 @@ class PlanListApi(APIView):
             .select_related("child", "case__team")
             .order_by("next_review_date", "pk")
         )
-        paginator = PlansPagination()
-        page = paginator.paginate_queryset(plans, request, view=self)
-        access_log_record_list(
-            request=request, record_type="plan-list", person_ids=[plan.child_id for plan in page]
-        )
-        return paginator.get_paginated_response(PlanSerializer(page, many=True).data)
+        return _logged_page(request, self, plans, "plan-list", PlanSerializer)
 
 
 class PlanStartApi(APIView):
@@ -303,14 +302,9 @@ class NetworkReferralListApi(APIView):
             .select_related("child")
             .order_by("referred_at", "pk")
         )
-        paginator = PlansPagination()
-        page = paginator.paginate_queryset(referrals, request, view=self)
-        access_log_record_list(
-            request=request,
-            record_type="family-network-list",
-            person_ids=[referral.child_id for referral in page],
+        return _logged_page(
+            request, self, referrals, "family-network-list", NetworkReferralSerializer
         )
-        return paginator.get_paginated_response(NetworkReferralSerializer(page, many=True).data)
 
     @extend_schema(
         summary="Refer a case's family for a Family Network Meeting",

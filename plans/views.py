@@ -69,6 +69,21 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def _saved(request, form, act, message):
+    """Run ``act(cleaned_data)`` for a valid POST: its result, with ``message`` (text, or made
+    from the result) shown next; None after a GET, an invalid form, or a refusal shown beside its
+    field."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = act(form.cleaned_data)
+    except PlanError as error:
+        _refused(form, error)
+        return None
+    messages.success(request, message(result) if callable(message) else message)
+    return result
+
+
 # The caseload -------------------------------------------------------------------------------
 
 
@@ -184,14 +199,13 @@ def plan_view(request, plan_id):
 def outcome_add_view(request, plan_id):
     plan = _plan(request, plan_id, write=True)
     form = OutcomeForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_outcome_add(plan=plan, by=request.user, **form.cleaned_data)
-        except PlanError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Outcome added")
-            return redirect("plans:plan", plan_id=plan.pk)
+    if _saved(
+        request,
+        form,
+        lambda data: plan_outcome_add(plan=plan, by=request.user, **data),
+        "Outcome added",
+    ):
+        return redirect("plans:plan", plan_id=plan.pk)
     return _plan_page(request, plan, "plans/form_page.html", form, "Add an outcome")
 
 
@@ -241,14 +255,13 @@ def action_status_view(request, plan_id, action_id):
     if action is None:
         raise Http404("No action found")
     form = ActionStatusForm(_posted(request), initial={"status": action.status})
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_action_status_set(action=action, by=request.user, **form.cleaned_data)
-        except PlanError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Action updated")
-            return redirect("plans:plan", plan_id=plan.pk)
+    if _saved(
+        request,
+        form,
+        lambda data: plan_action_status_set(action=action, by=request.user, **data),
+        "Action updated",
+    ):
+        return redirect("plans:plan", plan_id=plan.pk)
     return _plan_page(
         request, plan, "plans/form_page.html", form, "Update the action", action=action
     )
@@ -260,14 +273,13 @@ def agreement_view(request, plan_id):
     form = AgreementForm(
         _posted(request), family=_family(request, plan), initial={"agreed_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_agreement_record(plan=plan, by=request.user, **form.cleaned_data)
-        except PlanError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "The family's agreement is recorded")
-            return redirect("plans:plan", plan_id=plan.pk)
+    if _saved(
+        request,
+        form,
+        lambda data: plan_agreement_record(plan=plan, by=request.user, **data),
+        "The family's agreement is recorded",
+    ):
+        return redirect("plans:plan", plan_id=plan.pk)
     return _plan_page(request, plan, "plans/form_page.html", form, "Record the family's agreement")
 
 
@@ -353,14 +365,13 @@ def review_add_view(request, plan_id):
 def agencies_view(request):
     _require_case_worker(request.user)
     form = AgencyForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            partner_agency_add(by=request.user, **form.cleaned_data)
-        except PlanError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, f"Added {form.cleaned_data['name']}")
-            return redirect("plans:agencies")
+    if _saved(
+        request,
+        form,
+        lambda data: partner_agency_add(by=request.user, **data),
+        lambda agency: f"Added {agency}",
+    ):
+        return redirect("plans:agencies")
     page = Paginator(PartnerAgency.objects.order_by("name"), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -379,14 +390,14 @@ def network_refer_view(request, case_id):
     if case.team_id not in team_ids_of(user=request.user):
         raise PermissionDenied
     form = NetworkReferralForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = network_referral_make(case=case, by=request.user, **form.cleaned_data)
-        except PlanError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Referred to the Family Network Service")
-            return redirect("plans:fnm-detail", referral_id=referral.pk)
+    referral = _saved(
+        request,
+        form,
+        lambda data: network_referral_make(case=case, by=request.user, **data),
+        "Referred to the Family Network Service",
+    )
+    if referral:
+        return redirect("plans:fnm-detail", referral_id=referral.pk)
     from consent.models import Purpose
     from consent.selectors import consent_check
 
@@ -458,14 +469,13 @@ def network_meeting_view(request, referral_id):
         raise PermissionDenied
     referral = _referral(request, referral_id)
     form = MeetingForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            network_meeting_record(referral=referral, coordinator=request.user, **form.cleaned_data)
-        except PlanError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Meeting recorded")
-            return redirect("plans:fnm-detail", referral_id=referral.pk)
+    if _saved(
+        request,
+        form,
+        lambda data: network_meeting_record(referral=referral, coordinator=request.user, **data),
+        "Meeting recorded",
+    ):
+        return redirect("plans:fnm-detail", referral_id=referral.pk)
     return render(
         request,
         "plans/network_meeting.html",
@@ -486,14 +496,13 @@ def _flag_person(request, person_id):
 def flags_view(request, person_id):
     person = _flag_person(request, person_id)
     form = FlagForm(_posted(request), initial={"start_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            flag = flag_set(person=person, by=request.user, **form.cleaned_data)
-        except PlanError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, f"Flag set: {flag.get_kind_display()}")
-            return redirect("plans:flags", person_id=person.pk)
+    if _saved(
+        request,
+        form,
+        lambda data: flag_set(person=person, by=request.user, **data),
+        lambda flag: f"Flag set: {flag.get_kind_display()}",
+    ):
+        return redirect("plans:flags", person_id=person.pk)
     return render(
         request,
         "plans/flags.html",
@@ -513,14 +522,13 @@ def flag_end_view(request, person_id, flag_id):
     if flag is None:
         raise Http404("No flag found")
     form = FlagEndForm(_posted(request), initial={"end_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            flag_end(flag=flag, by=request.user, **form.cleaned_data)
-        except PlanError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, f"Flag ended: {flag.get_kind_display()}")
-            return redirect("plans:flags", person_id=person.pk)
+    if _saved(
+        request,
+        form,
+        lambda data: flag_end(flag=flag, by=request.user, **data),
+        lambda ended: f"Flag ended: {ended.get_kind_display()}",
+    ):
+        return redirect("plans:flags", person_id=person.pk)
     return render(
         request,
         "plans/flag_end.html",
