@@ -273,3 +273,14 @@ def family_of(*, user, child):
         | Q(pk__in=LivesWith.objects.filter(person_b=child).values("person_a"))
     )
     return people_visible_to(user=user).filter(linked).order_by("family_name", "given_name")
+
+
+def plans_overdue_count(*, user, team=None) -> int:
+    plans = plans_visible_to(user=user).filter(
+        status=PlanStatus.ACTIVE,
+        case__status__in=OPEN_STATUSES,
+        next_review_date__lt=timezone.localdate(),
+    )
+    if team is not None:
+        plans = plans.filter(case__team=team)
+    return plans.count()

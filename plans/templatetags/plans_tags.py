@@ -30,3 +30,12 @@ def may_set_flags(user) -> bool:
     from accounts import rules
 
     return rules.can_set_flags(user)
+
+
+@register.inclusion_tag("plans/includes/overdue_reviews.html", takes_context=True)
+def plan_reviews_overdue(context, team=None) -> dict:
+    """On My cases: how many plans on the user's cases are past their review date, in one
+    query. (The team page is at its query budget; its plans are on /plans/.)"""
+    from plans.selectors import plans_overdue_count
+
+    return {"overdue": plans_overdue_count(user=context["request"].user, team=team)}

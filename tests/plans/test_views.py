@@ -186,3 +186,13 @@ def test_the_plans_caseload_costs_the_same_queries_for_1_or_30_plans(
 
     assert _text(page).count("/plans/") >= rows
     assert 'govuk-tag--red">Overdue' in _text(page)
+
+
+def test_overdue_reviews_show_on_the_workers_caseload(plan, client_for):
+    Plan.objects.filter(pk=plan.pk).update(
+        next_review_date=timezone.localdate() - dt.timedelta(days=1)
+    )
+
+    mine = client_for("rugby_fhlp").get(reverse("cases:mine"))
+
+    assert "1 plan review overdue" in _text(mine)
