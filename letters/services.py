@@ -29,8 +29,8 @@ from django.utils import timezone
 from accounts.models import Role, User
 from consent.models import LawfulBasis, SharingDecision
 from consent.services import sharing_record
-from letters.content import is_anonymous_caller, is_public_caller
 from familyfirst.delivery import DeliveryError, DeliveryUncertain, deliver
+from letters.content import is_anonymous_caller, is_public_caller
 from letters.models import (
     OUTSTANDING,
     Audience,
