@@ -196,3 +196,21 @@ def test_overdue_reviews_show_on_the_workers_caseload(plan, client_for):
     mine = client_for("rugby_fhlp").get(reverse("cases:mine"))
 
     assert "1 plan review overdue" in _text(mine)
+
+
+def test_a_restricted_childs_plan_and_referral_are_not_found_for_the_fhlp(
+    plan, allocated_case, fc_manager, network_consent, rugby_fhlp, client_for
+):
+    from people.services import person_restrict
+    from plans.services import network_referral_make
+
+    referral = network_referral_make(case=allocated_case, by=rugby_fhlp, reason="Wider family")
+    person_restrict(person=allocated_case.child, category="SAFETY", set_by=fc_manager)
+
+    fhlp = client_for("rugby_fhlp")
+    coordinator = client_for("fnm_coordinator")
+
+    assert fhlp.get(reverse("plans:plan", args=[plan.pk])).status_code == 404
+    assert fhlp.get(reverse("plans-api:plan-detail", args=[plan.pk])).status_code == 404
+    assert coordinator.get(reverse("plans:fnm-detail", args=[referral.pk])).status_code == 404
+    assert "Mia" not in coordinator.get(reverse("plans:fnm-queue")).content.decode()
