@@ -292,6 +292,8 @@ class PlanSending(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField()
+    # When a worker last claimed it (QUEUED -> SENDING): the sweeper requeues stalled claims.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -598,6 +598,10 @@ def _log_sharing(sending: PlanSending) -> None:
     )
 
 
+class SendingLost(Exception):
+    """The copy is no longer this worker's to send."""
+
+
 @dataclass(frozen=True)
 class SendResult:
     outcome: str  # sent, skipped, retry, failed
@@ -610,7 +614,7 @@ def plan_sending_work(*, sending_id) -> SendResult:
     server's end-of-data (familyfirst/delivery.py), SENT and the sharing-log row after it
     accepts. Transient failures go back to QUEUED and are retried with backoff."""
     if not PlanSending.objects.filter(pk=sending_id, status=SendingStatus.QUEUED).update(
-        status=SendingStatus.SENDING
+        status=SendingStatus.SENDING, claimed_at=timezone.now()
     ):
         return SendResult("skipped")
     sending = PlanSending.objects.select_related(
@@ -628,12 +632,17 @@ def plan_sending_work(*, sending_id) -> SendResult:
     message.attach(f"plan-{sending.plan.started_on:%Y%m%d}.pdf", pdf, "application/pdf")
 
     def before_end_of_data():
-        PlanSending.objects.filter(pk=sending.pk, status=SendingStatus.SENDING).update(
+        # The point of no return: only while the copy is still ours (the sweeper may have put a
+        # stalled one back in the queue), else the server is left to discard the message.
+        if not PlanSending.objects.filter(pk=sending.pk, status=SendingStatus.SENDING).update(
             status=SendingStatus.SUBMITTED, pdf_sha256=hashlib.sha256(pdf).hexdigest()
-        )
+        ):
+            raise SendingLost
 
     try:
         reply = deliver(message, before_end_of_data=before_end_of_data)
+    except SendingLost:
+        return SendResult("skipped")
     except DeliveryUncertain as error:
         reply = str(error)
     except DeliveryError as error:
@@ -659,6 +668,25 @@ def _send_failed(sending: PlanSending, error: DeliveryError) -> SendResult:
     if final:
         return SendResult("failed")
     return SendResult("retry", retry_in=settings.PLAN_SEND_RETRY_SECONDS * (4 ** (failures - 1)))
+
+
+def plan_sendings_sweep(*, now=None) -> int:
+    """Put back in the queue the copies a worker claimed and then stopped on (still SENDING
+    after ``PLAN_SEND_STALLED_MINUTES``) and publish them again. A SUBMITTED copy is never sent
+    again: the mail server may have it. Celery beat runs this with the overdue-review warning."""
+    now = now or timezone.now()
+    stalled_since = now - dt.timedelta(minutes=settings.PLAN_SEND_STALLED_MINUTES)
+    ids = list(
+        PlanSending.objects.filter(
+            status=SendingStatus.SENDING, claimed_at__lt=stalled_since
+        ).values_list("pk", flat=True)
+    )
+    requeued = PlanSending.objects.filter(pk__in=ids, status=SendingStatus.SENDING).update(
+        status=SendingStatus.QUEUED
+    )
+    for pk in ids:
+        plan_sending_publish(pk)
+    return requeued
 
 
 # Overdue reviews ----------------------------------------------------------------------------

@@ -1,6 +1,11 @@
 from celery import shared_task
 
-from plans.services import plan_reviews_overdue_warn, plan_sending_publish, plan_sending_work
+from plans.services import (
+    plan_reviews_overdue_warn,
+    plan_sending_publish,
+    plan_sending_work,
+    plan_sendings_sweep,
+)
 
 
 @shared_task(
@@ -19,6 +24,7 @@ def plan_sending_run(self, sending_id: str) -> str:
 @shared_task(
     name="plans.tasks.plan_reviews_overdue_warn", acks_late=True, reject_on_worker_lost=True
 )
-def plan_reviews_overdue_warn_task() -> int:
-    """Celery beat runs this: each overdue review is told to the team's managers once."""
-    return plan_reviews_overdue_warn()
+def plan_reviews_overdue_warn_task() -> dict:
+    """Celery beat runs this: each overdue review is told to the team's managers once, and
+    copies of plans a worker stopped on are queued again."""
+    return {"warned": plan_reviews_overdue_warn(), "requeued": plan_sendings_sweep()}

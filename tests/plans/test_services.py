@@ -38,6 +38,7 @@ from plans.services import (
     plan_reviews_overdue_warn,
     plan_send,
     plan_sending_work,
+    plan_sendings_sweep,
     plan_start,
     review_due_after,
 )
@@ -452,3 +453,17 @@ def test_a_young_carers_assessment_referral_is_in_the_chronology(rugby_family, r
     assert ChronologyEvent.objects.filter(
         person=rugby_family["teenager"], kind="YOUNG_CARER_ASSESSMENT_REFERRED"
     ).exists()
+
+
+def test_a_copy_a_worker_stopped_on_is_queued_again_and_sent_once(plan, rugby_fhlp, agencies):
+    (sending,) = plan_send(plan=plan, by=rugby_fhlp, agency_ids=[agencies["school"].pk])
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    PlanSending.objects.filter(pk=sending.pk).update(
+        status=SendingStatus.SENDING, claimed_at=an_hour_ago
+    )
+
+    requeued = plan_sendings_sweep()
+    sent = plan_sending_work(sending_id=sending.pk)
+
+    assert (requeued, sent.outcome) == (1, "sent")
+    assert len(mail.outbox) == 1
