@@ -467,3 +467,25 @@ def test_a_copy_a_worker_stopped_on_is_queued_again_and_sent_once(plan, rugby_fh
 
     assert (requeued, sent.outcome) == (1, "sent")
     assert len(mail.outbox) == 1
+
+
+def test_a_transfer_stays_in_the_team_only_for_a_step_between_early_support_and_family_help(
+    allocated_case, rugby_fhlp
+):
+    from cases.services import CaseError, case_transfer
+
+    rugby = Team.objects.get(slug="family-help-rugby")
+
+    with pytest.raises(CaseError, match="Choose a different team"):
+        case_transfer(
+            case=allocated_case, to_team=rugby, reason="LOCALITY_MOVE", note="", by=rugby_fhlp
+        )
+    with pytest.raises(CaseError, match="Choose a different team"):
+        case_transfer(
+            case=allocated_case, to_team=rugby, reason="STEP_UP_FAMILY_HELP", note="", by=rugby_fhlp
+        )
+    stepped = case_transfer(
+        case=allocated_case, to_team=rugby, reason="STEP_DOWN_EARLY_SUPPORT", note="", by=rugby_fhlp
+    )
+
+    assert (stepped.team, stepped.level, stepped.status) == (rugby, "EARLY_SUPPORT", "INCOMING")
