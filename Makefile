@@ -66,6 +66,7 @@ bench: install ## Run the benchmarks on PostgreSQL and write the figures to benc
 	$(BENCH_ENV) $(PY) bench/people_search.py
 	$(BENCH_ENV) $(PY) bench/locality_postcodes.py
 	$(BENCH_ENV) $(PY) bench/referrals_queue.py
+	$(BENCH_ENV) $(PY) bench/plans_caseload.py
 	$(BENCH_ENV) $(PY) bench/audit_verify.py --rows $(BENCH_AUDIT_ROWS)
 	$(BENCH_ENV) $(PY) -m pytest bench/letters_delivery.py -q -s -p no:randomly
 	$(BENCH_ENV) $(PY) bench/pathway_assessment.py

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     LCPP = "LCPP", "Lead Child Protection Practitioner"
     SOCIAL_WORKER = "SOCIAL_WORKER", "Social worker"
     EARLY_SUPPORT_OFFICER = "EARLY_SUPPORT_OFFICER", "Early Support Officer"
+    FNM_COORDINATOR = "FNM_COORDINATOR", "Family Network co-ordinator"
     AUDITOR = "AUDITOR", "Auditor"
     ADMINISTRATOR = "ADMINISTRATOR", "Administrator"
 

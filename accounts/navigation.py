@@ -25,6 +25,8 @@ NAVIGATION = [
     NavEntry("My cases", "cases:mine", rules.can_hold_cases),
     NavEntry("Team cases", "cases:teams", rules.can_work_cases),
     NavEntry("Child protection", "protection:home", rules.can_work_cases),
+    NavEntry("Plans", "plans:caseload", rules.can_work_cases),
+    NavEntry("Family Network", "plans:fnm-queue", rules.can_coordinate_family_network),
     NavEntry("Consent approvals", "consent:exception-queue", rules.can_approve_consent_exceptions),
     NavEntry("Sharing log", "consent:sharing-log", rules.can_read_sharing_log),
     NavEntry("Access log", "audit:access-log", rules.can_read_access_log),

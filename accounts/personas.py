@@ -92,6 +92,15 @@ PERSONAS = [
         social_work_england_number="SW088412",
     ),
     Persona(
+        "fnm_coordinator",
+        "fiona.network",
+        "Fiona",
+        "Marsh",
+        Role.FNM_COORDINATOR,
+        "Family Network co-ordinator",
+        "family-network-service",
+    ),
+    Persona(
         "auditor",
         "aisha.auditor",
         "Aisha",

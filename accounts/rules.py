@@ -146,3 +146,16 @@ def can_dip_sample(user) -> bool:
 
 def can_see_dashboards(user) -> bool:
     return can_view_caseload_dashboard(user) or can_view_front_door_dashboard(user)
+def can_coordinate_family_network(user) -> bool:
+    # The Family Network Service's queue and meeting records (plans/, docs/plans.md).
+    return has_role(user, {Role.FNM_COORDINATOR})
+
+
+def can_refer_to_family_network(user) -> bool:
+    # From a case the user's team holds (scope: plans.selectors).
+    return has_role(user, CASE_WORKERS)
+
+
+def can_set_flags(user) -> bool:
+    # Young carer, kinship care, private fostering: on a person the user may see.
+    return has_role(user, FRONT_DOOR | CASE_WORKERS)

@@ -458,11 +458,21 @@ def case_transfer(*, case: Case, to_team: Team, reason: str, note: str, by) -> C
     _require_state(case, [CaseStatus.UNALLOCATED, CaseStatus.ALLOCATED], "transfer it")
     if reason not in TransferReason.values:
         raise CaseError("Choose why the case is moving", field="reason")
-    if to_team.pk == case.team_id:
+    # A locality Family Help team works at both Early Support and Family Help: a step up or
+    # down between them may stay in the team (a new case at the new level, in its incoming
+    # queue). Any other move is to a different team.
+    changes_level = TRANSFER_LEVEL[TransferReason(reason)] not in (None, case.level)
+    if to_team.pk == case.team_id and not (
+        changes_level and reason != TransferReason.STEP_UP_MACPT
+    ):
         raise CaseError("Choose a different team", field="to_team")
     if not to_team.is_active:
         raise CaseError(f"{to_team} is no longer taking work", field="to_team")
-    if Case.objects.filter(child_id=case.child_id, team=to_team, status__in=OPEN_STATUSES).exists():
+    if (
+        Case.objects.filter(child_id=case.child_id, team=to_team, status__in=OPEN_STATUSES)
+        .exclude(pk=case.pk)
+        .exists()
+    ):
         raise CaseError(f"The child is already open to {to_team}", field="to_team")
     now = timezone.now()
     case.status, case.closed_at, case.closed_by = CaseStatus.TRANSFERRED, now, by

@@ -11,4 +11,5 @@ urlpatterns = [
     path("cases/", include("cases.api_urls")),
     path("protection/", include("protection.api_urls")),
     path("assessments/", include("pathway.api_urls")),
+    path("plans/", include("plans.api_urls")),
 ]

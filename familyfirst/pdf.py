@@ -1,6 +1,6 @@
 """HTML to an accessible PDF (PDF/UA-1: tagged, with its language and title), for any app that
-renders a document for people outside the service (letters, the family's copy of an assessment).
-"""
+renders a document for people outside the service: the feedback letters (letters/), the family's
+copy of an assessment (pathway/) and the plan (plans/)."""
 
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "referrals",
     "cases",
     "pathway",
+    "plans",
     "letters",
     "protection",
     "idempotency",
@@ -255,6 +256,16 @@ SPECTACULAR_SETTINGS = {
         "CaseLevelEnum": "cases.models.CaseLevel",
         "CaseTransferReasonEnum": "cases.models.TransferReason",
         "CaseClosureReasonEnum": "cases.models.ClosureReason",
+        "PlanLevelEnum": "plans.models.PlanLevel",
+        "PlanStatusEnum": "plans.models.PlanStatus",
+        "PlanActionOwnerEnum": "plans.models.ActionOwner",
+        "PlanActionStatusEnum": "plans.models.ActionStatus",
+        "PlanReviewDecisionEnum": "plans.models.ReviewDecision",
+        "PartnerAgencyKindEnum": "plans.models.AgencyKind",
+        "FamilyNetworkReferralStatusEnum": "plans.models.NetworkReferralStatus",
+        "KinshipArrangementEnum": "plans.models.KinshipArrangement",
+        "PlanFlagKindEnum": "plans.forms.FLAG_CHOICES",
+        "PersonFlagKindEnum": "people.models.FlagKind",
     },
 }
 
@@ -332,9 +343,19 @@ CELERY_BEAT_SCHEDULE = {
     },
     "assessment-due-warnings": {
         "task": "pathway.tasks.assessments_due_warn",
+    "plans-overdue-reviews": {
+        "task": "plans.tasks.plan_reviews_overdue_warn",
         "schedule": 3600.0,
     },
 }
+
+# Plans (plans/, docs/plans.md): how often each level's plan is reviewed.
+PLAN_REVIEW_WEEKS_EARLY_SUPPORT = env_int("PLAN_REVIEW_WEEKS_EARLY_SUPPORT", 4, minimum=1)
+PLAN_FIRST_REVIEW_MONTHS_FAMILY_HELP = env_int("PLAN_FIRST_REVIEW_MONTHS_FAMILY_HELP", 3, minimum=1)
+PLAN_REVIEW_MONTHS_FAMILY_HELP = env_int("PLAN_REVIEW_MONTHS_FAMILY_HELP", 6, minimum=1)
+PLAN_SEND_MAX_FAILURES = env_int("PLAN_SEND_MAX_FAILURES", 3, minimum=1)
+PLAN_SEND_RETRY_SECONDS = env_int("PLAN_SEND_RETRY_SECONDS", 30, minimum=0)
+PLAN_SEND_STALLED_MINUTES = env_int("PLAN_SEND_STALLED_MINUTES", 10, minimum=1)
 
 # Email: to files under var/ by default; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env_str(

@@ -25,3 +25,6 @@ def letter_render(*, letter) -> RenderedLetter:
     html, title = letter_html(letter=letter)
     pdf = html_to_pdf(html)
     return RenderedLetter(pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), title=title)
+
+
+__all__ = ["RenderedLetter", "html_to_pdf", "letter_html", "letter_render"]

@@ -7,7 +7,7 @@ the whole letter with a conditional update and a lease (a token and an expiry), 
 the PDF if it has none, sends each email still to go, and releases the lease. Every write it makes
 is conditional on still holding the lease, so a duplicate message or a worker that lost its lease
 changes nothing. ``letters_sweep`` republishes letters whose message was lost (Redis keeps nothing
-across a restart here) or whose worker died. See letters/delivery.py for why an email is never
+across a restart here) or whose worker died. See familyfirst/delivery.py for why an email is never
 sent twice.
 """
 
@@ -29,8 +29,8 @@ from django.utils import timezone
 from accounts.models import Role, User
 from consent.models import LawfulBasis, SharingDecision
 from consent.services import sharing_record
+from familyfirst.delivery import DeliveryError, DeliveryUncertain, deliver
 from letters.content import is_anonymous_caller, is_public_caller
-from letters.delivery import DeliveryError, DeliveryUncertain, deliver
 from letters.models import (
     OUTSTANDING,
     Audience,

@@ -24,6 +24,7 @@ PERSONAS = [
     "warwick_fhlp",
     "team_manager",
     "lcpp",
+    "fnm_coordinator",
     "auditor",
     "administrator",
     "stranger",

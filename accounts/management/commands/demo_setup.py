@@ -10,6 +10,7 @@ from familyfirst.demo_protection import demo_protection_ensure
 from locality.services import reference_data_load
 from pathway.demo import demo_assessments_ensure
 from people.demo import demo_families_ensure
+from plans.demo import demo_plans_ensure
 
 DEMO_PASSWORD = "family-connect-demo"  # noqa: S105 - synthetic demo accounts, refused with DEBUG off
 
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             self.stdout.write("MACPT North has a Section 47 enquiry under way, on its clock.")
         if demo_assessments_ensure():
             self.stdout.write("Added a Family Help Assessment in progress on a Rugby case.")
+        if demo_plans_ensure():
+            self.stdout.write("Added a Family Help plan and a Family Network referral in Rugby.")
         if settings.REQUIRE_MFA:
             self.stdout.write(
                 "\nTwo-factor sign-in is on: each login pairs an authenticator app the first time."

@@ -1,4 +1,5 @@
-"""Handing one email to the SMTP server so that it is accepted at most once.
+"""Handing one email (a feedback letter, a family's plan) to the SMTP server so that it is
+accepted at most once.
 
 SMTP has no idempotency key a relay will honour, and a worker can die between the server's
 "250 accepted" and our database commit. So instead of recording success afterwards, we record
