@@ -343,6 +343,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "assessment-due-warnings": {
         "task": "pathway.tasks.assessments_due_warn",
+        "schedule": 3600.0,
+    },
     "plans-overdue-reviews": {
         "task": "plans.tasks.plan_reviews_overdue_warn",
         "schedule": 3600.0,
