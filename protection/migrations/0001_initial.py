@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ('end_date', models.DateField(blank=True, null=True)),
                 ('end_reason', models.CharField(blank=True, choices=[('NO_LONGER_AT_RISK', 'A review conference decided it is no longer needed'), ('MOVED_AWAY', 'The child moved to another local authority'), ('LOOKED_AFTER', 'The child became looked after'), ('ADULT', 'The child reached 18'), ('DIED', 'The child died'), ('OTHER', 'Another reason')], max_length=20)),
                 ('end_note', models.TextField(blank=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='cases.case')),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='protection_plans', to='cases.case')),
                 ('initial_conference', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='plan_started', to='protection.conference')),
                 ('lead', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans_led', to=settings.AUTH_USER_MODEL)),
             ],
