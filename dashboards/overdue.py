@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Value
 from django.urls import reverse
 
 from cases.models import OPEN_STATUSES, Case, CaseTask
@@ -67,9 +67,17 @@ def overdue_provider(key: str) -> OverdueProvider | None:
 
 
 def _open_cases_past_assessment(team, today):
-    return Case.objects.filter(
-        team=team, status__in=OPEN_STATUSES, assessment_due_date__lt=today
-    ).order_by()
+    """Open cases past their assessment due date whose assessment is not yet signed off
+    (pathway.Assessment.authorised_date, the census's AssessmentAuthorisationDate): a case whose
+    assessment was signed off in time stops counting."""
+    from pathway.models import Assessment
+
+    authorised = Assessment.objects.filter(case=OuterRef("pk"), authorised_date__isnull=False)
+    return (
+        Case.objects.filter(team=team, status__in=OPEN_STATUSES, assessment_due_date__lt=today)
+        .filter(~Exists(authorised))
+        .order_by()
+    )
 
 
 def _assessment_counts(team, today):
@@ -174,5 +182,74 @@ DECISIONS = OverdueProvider(
     order=5,
 )
 
-for _provider in (DECISIONS, ASSESSMENTS, TASKS):
+
+def _overdue_icpcs(team, today):
+    """Initial child protection conferences not yet held past their 15-working-day date
+    (protection.Conference.due_date, docs/protection.md)."""
+    from protection.models import Conference, ConferenceKind, ConferenceStatus
+
+    return Conference.objects.filter(
+        case__team=team,
+        kind=ConferenceKind.INITIAL,
+        status=ConferenceStatus.DUE,
+        due_date__lt=today,
+    ).order_by()
+
+
+ICPCS = OverdueProvider(
+    key="icpcs",
+    label="Initial conferences past 15 working days",
+    item_label="Initial conference",
+    counts=lambda team, today: (
+        _overdue_icpcs(team, today).values(worker=F("case__allocated_to")).annotate(n=Count("pk"))
+    ),
+    items=lambda team, today: (
+        _overdue_icpcs(team, today)
+        .annotate(
+            due=F("due_date"),
+            worker_id=F("case__allocated_to"),
+            child_id=F("case__child"),
+            title=Value("Initial child protection conference"),
+        )
+        .select_related("case__child", "case__allocated_to")
+        .order_by("due_date", "pk")
+    ),
+    link=lambda conference: reverse("protection:conference", args=[conference.pk]),
+    case_id=lambda conference: conference.case_id,
+    order=20,
+)
+
+
+def _overdue_reviews(team, today):
+    """Plans in place past their next review date (plans.Plan.next_review_date, docs/plans.md)."""
+    from plans.models import Plan, PlanStatus
+
+    return Plan.objects.filter(
+        case__team=team, status=PlanStatus.ACTIVE, next_review_date__lt=today
+    ).order_by()
+
+
+REVIEWS = OverdueProvider(
+    key="reviews",
+    label="Plan reviews past their date",
+    item_label="Plan review",
+    counts=lambda team, today: (
+        _overdue_reviews(team, today).values(worker=F("case__allocated_to")).annotate(n=Count("pk"))
+    ),
+    items=lambda team, today: (
+        _overdue_reviews(team, today)
+        .annotate(
+            due=F("next_review_date"),
+            worker_id=F("case__allocated_to"),
+            title=Value("Plan review"),
+        )
+        .select_related("case__child", "case__allocated_to")
+        .order_by("next_review_date", "pk")
+    ),
+    link=lambda plan: reverse("plans:plan", args=[plan.pk]),
+    case_id=lambda plan: plan.case_id,
+    order=30,
+)
+
+for _provider in (DECISIONS, ASSESSMENTS, ICPCS, REVIEWS, TASKS):
     overdue_provider_register(_provider)

@@ -101,21 +101,27 @@ def test_caseload_per_worker_weighted_by_level(rugby_work, rugby_fhlp):
 
     ann, bob = _row(caseload, rugby_work["ann"]), _row(caseload, rugby_work["bob"])
     assert (ann.open, ann.weighted, ann.child_protection, ann.new_this_week) == (2, 3, 0, 1)
-    assert ann.overdue == {"decisions": 0, "assessments": 1, "tasks": 1}
+    assert ann.overdue == {"decisions": 0, "assessments": 1, "icpcs": 0, "reviews": 0, "tasks": 1}
     assert (bob.open, bob.weighted, bob.child_protection, bob.new_this_week) == (1, 3, 1, 0)
     assert bob.overdue_total == 0
     rhiannon = _row(caseload, rugby_fhlp)
     assert (rhiannon.open, rhiannon.weighted) == (0, 0)
     nobody = caseload.unallocated
     assert (nobody.open, nobody.weighted, nobody.new_this_week) == (2, 3, 1)
-    assert nobody.overdue == {"decisions": 0, "assessments": 1, "tasks": 0}
+    assert nobody.overdue == {
+        "decisions": 0,
+        "assessments": 1,
+        "icpcs": 0,
+        "reviews": 0,
+        "tasks": 0,
+    }
     assert caseload.totals == {
         "open": 5,
         "weighted": 9,
         "new_this_week": 2,
         "incoming": 1,
         "unallocated": 1,
-        "overdue": {"decisions": 0, "assessments": 2, "tasks": 1},
+        "overdue": {"decisions": 0, "assessments": 2, "icpcs": 0, "reviews": 0, "tasks": 1},
     }
 
 
@@ -164,7 +170,13 @@ def test_front_door_decisions_past_their_clock_count_for_the_family_connect_team
     counts = list(overdue_provider("decisions").counts(fc, timezone.localdate()))
 
     assert counts == [{"worker": practitioner.pk, "n": 1}]
-    assert [p.key for p in overdue_providers()] == ["decisions", "assessments", "tasks"]
+    assert [p.key for p in overdue_providers()] == [
+        "decisions",
+        "assessments",
+        "icpcs",
+        "reviews",
+        "tasks",
+    ]
 
 
 def test_assessment_timeliness_by_the_month_each_fell_due():
@@ -228,3 +240,98 @@ def test_assessment_timeliness_by_the_month_each_fell_due():
         [date(2026, 12, 1), 0, 1, 1, 0.0],
     ]
     assert figure.totals == {"in_time": 1, "late": 3, "rate": 25.0}
+
+
+def test_signed_off_assessments_late_conferences_and_reviews_count_where_they_belong(rugby_work):
+    """The apps after cases plug their clocks in: a case whose assessment was signed off stops
+    counting as overdue; an initial conference not held past its date counts for the case's
+    worker; so does a plan in place past its review date. Held conferences and ended plans do not."""
+    from pathway.models import Assessment
+    from plans.models import Plan, PlanStatus
+    from protection.models import (
+        Conference,
+        ConferenceKind,
+        ConferenceStatus,
+        Section47Enquiry,
+        StrategyDiscussion,
+    )
+
+    today = timezone.localdate()
+    now = timezone.now()
+    ann, bob, overdue_case = rugby_work["ann"], rugby_work["bob"], rugby_work["overdue_case"]
+    Assessment.objects.create(
+        case=overdue_case,
+        kind="FHA",
+        start_date=today - timedelta(days=80),
+        due_date=today - timedelta(days=3),
+        authorised_date=today - timedelta(days=4),
+        started_by=ann,
+        started_at=now - timedelta(days=80),
+    )
+    protection_case = case(
+        in_team=rugby_work["rugby"],
+        level="IMMEDIATE_PROTECTION",
+        allocated_to=bob,
+        referral_date=today - timedelta(days=30),
+        due=today + timedelta(days=20),
+    )
+
+    def enquiry():
+        discussion = StrategyDiscussion.objects.create(
+            case=protection_case, due_at=now - timedelta(days=20), created_at=now
+        )
+        return Section47Enquiry.objects.create(
+            case=protection_case,
+            strategy_discussion=discussion,
+            start_date=today - timedelta(days=20),
+            icpc_target_date=today - timedelta(days=2),
+            lcpp=bob,
+        )
+
+    late = Conference.objects.create(
+        case=protection_case,
+        kind=ConferenceKind.INITIAL,
+        enquiry=enquiry(),
+        due_date=today - timedelta(days=2),
+    )
+    Conference.objects.create(
+        case=protection_case,
+        kind=ConferenceKind.INITIAL,
+        enquiry=enquiry(),
+        due_date=today - timedelta(days=9),
+        status=ConferenceStatus.HELD,
+        held_on=today - timedelta(days=10),
+        decision="PLAN",
+    )
+    for status, review in (
+        (PlanStatus.ACTIVE, today - timedelta(days=1)),
+        ("ENDED", today - timedelta(days=5)),
+    ):
+        Plan.objects.create(
+            child=overdue_case.child,
+            case=overdue_case,
+            level="FAMILY_HELP",
+            status=status,
+            started_on=today - timedelta(days=60),
+            next_review_date=review,
+            created_by=ann,
+            created_at=now - timedelta(days=60),
+            ended_at=None if status == PlanStatus.ACTIVE else now,
+            ended_reason="" if status == PlanStatus.ACTIVE else "Closed",
+        )
+
+    caseload = team_caseload_summary(team=rugby_work["rugby"])
+    assert _row(caseload, ann).overdue == {
+        "decisions": 0,
+        "assessments": 0,
+        "icpcs": 0,
+        "reviews": 1,
+        "tasks": 1,
+    }
+    assert _row(caseload, bob).overdue["icpcs"] == 1
+    icpcs = list(overdue_provider("icpcs").items(rugby_work["rugby"], today))
+    assert [c.pk for c in icpcs] == [late.pk]
+    assert overdue_provider("icpcs").link(icpcs[0]) == f"/protection/conferences/{late.pk}/"
+    assert overdue_provider("icpcs").case_id(icpcs[0]) == protection_case.pk
+    reviews = list(overdue_provider("reviews").items(rugby_work["rugby"], today))
+    assert len(reviews) == 1 and reviews[0].child_id == overdue_case.child_id
