@@ -552,37 +552,6 @@ def rag_for(*, due_date: date, today: date | None = None) -> Rag:
     return Rag.GREEN
 
 
-@dataclass(frozen=True)
-class AssessmentClock:
-    due_date: date
-    rag: Rag | None  # None: signed off
-    label: str
-
-
-def assessment_clocks(*, cases) -> dict:
-    """For each case: when its assessment is due and its red/amber/green, in one query. A case
-    with no assessment yet runs on its own clock (45 working days from the referral); one whose
-    assessment is signed off shows as assessed."""
-    cases = list(cases)
-    latest = {}
-    for assessment in Assessment.objects.filter(case__in=[c.pk for c in cases]).order_by(
-        "case_id", "-started_at"
-    ):
-        latest.setdefault(assessment.case_id, assessment)
-    today = timezone.localdate()
-    clocks = {}
-    for case in cases:
-        assessment = latest.get(case.pk)
-        due = assessment.due_date if assessment else case.assessment_due_date
-        if assessment and assessment.authorised_date:
-            clocks[case.pk] = AssessmentClock(due, None, "Assessed")
-            continue
-        rag = rag_for(due_date=due, today=today)
-        label = {Rag.RED: "Overdue", Rag.AMBER: "Due soon", Rag.GREEN: "On track"}[rag]
-        clocks[case.pk] = AssessmentClock(due, rag, label)
-    return clocks
-
-
 def family_copies_of(*, version: AssessmentVersion) -> list:
     return list(
         FamilyCopy.objects.filter(version=version).defer("pdf").select_related("requested_by")

@@ -7,7 +7,7 @@ to the access log beyond the page's own rows.
 
 from django import template
 
-from pathway.selectors import assessment_clocks, assessments_for_case, rag_for
+from pathway.selectors import assessments_for_case, rag_for
 
 register = template.Library()
 
@@ -19,16 +19,7 @@ def case_assessments(context, case):
 
 
 @register.simple_tag
-def assessment_clocks_for(rows):
-    """{case id: AssessmentClock} for a caseload page's rows, in one query."""
-    return assessment_clocks(cases=[row.case for row in rows])
-
-
-@register.filter
-def clock_of(clocks, case):
-    return clocks.get(case.pk)
-
-
-@register.simple_tag
 def rag_of(due):
+    """Red, amber or green for a due date: on the caseloads, the case's own assessment clock
+    (45 working days from the referral), read from the row itself, with no query."""
     return rag_for(due_date=due)
