@@ -79,6 +79,32 @@ def _postcodes(la_code):
     return Postcode.objects.filter(la_code=la_code).values("postcode")
 
 
+DEMO_LEVEL = {
+    "EARLY_SUPPORT_REFERRAL": "EARLY_SUPPORT",
+    "FAMILY_HELP_ASSESSMENT": "FAMILY_HELP",
+    "IMMEDIATE_PROTECTION": "IMMEDIATE_PROTECTION",
+}
+
+
+def _level_recorded(child, outcome, *, practitioner):
+    """A referral rests on a recorded level of need: one indicator at the outcome's level."""
+    from spectrum.selectors import decision_current_for_person, framework_current
+    from spectrum.services import spectrum_decision_record
+
+    framework = framework_current()
+    level = DEMO_LEVEL[outcome]
+    indicator = framework.indicators.filter(level=level).first()
+    return spectrum_decision_record(
+        person=child,
+        framework=framework,
+        indicator_ids=[indicator.pk],
+        decided_level=level,
+        rationale="Recorded with the referral during the call.",
+        decided_by=practitioner,
+        supersedes=decision_current_for_person(person=child),
+    )
+
+
 def _refer(child, outcome, *, practitioner, manager, fake):
     from consent.models import Capacity, ConsentStatus, ExceptionReason, FamilyTold, Method, Purpose
     from consent.services import consent_exception_record, consent_record_answer
@@ -137,7 +163,12 @@ def _refer(child, outcome, *, practitioner, manager, fake):
         saved_by=practitioner,
     )
     link = consultation_child_add(consultation=consultation, child=child, added_by=practitioner)
-    link = consultation_child_decide(link=link, outcome=outcome, decided_by=practitioner)
+    link = consultation_child_decide(
+        link=link,
+        outcome=outcome,
+        decided_by=practitioner,
+        spectrum_decision=_level_recorded(child, outcome, practitioner=practitioner),
+    )
     consultation_submit(consultation=consultation, submitted_by=practitioner)
     consultation_child_authorise(link=link, manager=manager)
     return Case.objects.filter(opened_by=link).first()

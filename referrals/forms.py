@@ -311,14 +311,25 @@ class ChildOutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs):
+    also = forms.MultipleChoiceField(
+        label="Agree the same outcome for",
+        help_text="Each child ticked gets their own outcome, routed from their own level and "
+        "home, and checked against their own consent",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose children from the list shown"},
+    )
+
+    def __init__(self, *args, others=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.order_by("name")
+        self.fields["also"].choices = [(str(link.pk), str(link.child)) for link in others]
         self.helper = FormHelper()
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
         self.helper.layout = Layout(
             Field.radios("outcome", legend_size=Size.MEDIUM),
+            *([Field.checkboxes("also", legend_size=Size.SMALL, small=True)] if others else []),
             Field.textarea("services_signposted"),
             Field.textarea("outcome_rationale"),
             Field.select("main_concern"),
@@ -328,6 +339,8 @@ class ChildOutcomeForm(forms.Form):
             Field.textarea("override_reason"),
             Button("submit", "Save outcome"),
         )
+        if not others:
+            del self.fields["also"]
 
     def clean(self):
         cleaned = super().clean()
