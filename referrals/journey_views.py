@@ -249,7 +249,9 @@ def _draft_step(request, consultation_id, step: str):
     if data is None:
         form = form_class(instance=consultation, initial={"version": consultation.version})
         return render(
-            request, f"referrals/step_{step}.html", _journey(consultation, step, form=form)
+            request,
+            f"referrals/step_{step}.html",
+            _journey(consultation, step, form=form, **_step_extra(step, consultation)),
         )
 
     form = form_class(data, instance=Consultation.objects.get(pk=consultation.pk))
@@ -302,8 +304,36 @@ def _draft_step(request, consultation_id, step: str):
     return render(
         request,
         f"referrals/step_{step}.html",
-        _journey(consultation, step, form=form, conflict=conflict, differences=differences),
+        _journey(
+            consultation,
+            step,
+            form=form,
+            conflict=conflict,
+            differences=differences,
+            **_step_extra(step, consultation),
+        ),
     )
+
+
+def _step_extra(step: str, consultation) -> dict:
+    """The outcome step also offers one outcome for the children still without one, on the
+    page itself (ask once, apply to all); it posts to the first such child's outcome page."""
+    if step != "outcome" or consultation.status != ConsultationStatus.DRAFT:
+        return {}
+    links = consultation_links(consultation=consultation)
+    waiting = [link for link in links if not link.outcome]
+    if not waiting:
+        return {"links": links}
+    first, others = waiting[0], waiting[1:]
+    form = ChildOutcomeForm(
+        initial={
+            "postcode": home_postcode(person=first.child),
+            "also": [str(other.pk) for other in others],
+        },
+        others=others,
+        auto_id="shared_%s",
+    )
+    return {"links": links, "shared_link": first, "shared_form": form}
 
 
 @login_required
