@@ -382,7 +382,7 @@ def step_children(request, consultation_id):
             messages.error(request, message)
         # Back to the same search, so the results stay in view for the next child.
         query = request.POST.get("search_query", "")
-        return redirect(f"{here}?{query}#matches" if query and "=" in query else here)
+        return redirect(f"{here}?{query}" if query and "=" in query else here)
 
     links = consultation_links(consultation=consultation)
     by_child = households_of(user=request.user, people=[link.child for link in links])
