@@ -265,6 +265,9 @@ class ActionPlanForm(DraftStepForm):
 DRAFT_STEP_FORMS = {"caller": CallerForm, "concerns": ConcernsForm, "outcome": ActionPlanForm}
 
 
+RATIONALE_MAX = 2000
+
+
 class ChildOutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
         label="What was agreed for this child?",
@@ -281,7 +284,9 @@ class ChildOutcomeForm(forms.Form):
     outcome_rationale = forms.CharField(
         label="Why this outcome?",
         required=False,
+        max_length=RATIONALE_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": f"Say why in {RATIONALE_MAX:,} characters or fewer"},
     )
     main_concern = forms.ChoiceField(
         label="Main kind of concern",
