@@ -86,12 +86,16 @@ DEMO_LEVEL = {
 }
 
 
-def _level_recorded(child, outcome, *, practitioner):
-    """A referral rests on a recorded level of need: one indicator at the outcome's level."""
+def level_recorded_for_referral(child, outcome, *, practitioner, consultation=None):
+    """A referral rests on a recorded level of need: one indicator at the outcome's level (the
+    demo's referrals, and tests that make one, record it so)."""
     from spectrum.selectors import decision_current_for_person, framework_current
-    from spectrum.services import spectrum_decision_record
+    from spectrum.services import framework_v1_ensure, spectrum_decision_record
 
     framework = framework_current()
+    if framework is None:  # an emptied test database: the data migration's version again
+        framework_v1_ensure()
+        framework = framework_current()
     level = DEMO_LEVEL[outcome]
     indicator = framework.indicators.filter(level=level).first()
     return spectrum_decision_record(
@@ -99,9 +103,10 @@ def _level_recorded(child, outcome, *, practitioner):
         framework=framework,
         indicator_ids=[indicator.pk],
         decided_level=level,
-        rationale="Recorded with the referral during the call.",
+        rationale="Recorded for the referral during the call.",
         decided_by=practitioner,
         supersedes=decision_current_for_person(person=child),
+        consultation=consultation,
     )
 
 
@@ -167,7 +172,7 @@ def _refer(child, outcome, *, practitioner, manager, fake):
         link=link,
         outcome=outcome,
         decided_by=practitioner,
-        spectrum_decision=_level_recorded(child, outcome, practitioner=practitioner),
+        spectrum_decision=level_recorded_for_referral(child, outcome, practitioner=practitioner),
     )
     consultation_submit(consultation=consultation, submitted_by=practitioner)
     consultation_child_authorise(link=link, manager=manager)

@@ -30,32 +30,14 @@ def fill_in_the_call(consultation: Consultation, user, **changes) -> Consultatio
     )
 
 
-REFERRAL_LEVEL = {
-    # The level a referral outcome rests on (a referral needs a recorded level of need).
-    "EARLY_SUPPORT_REFERRAL": "EARLY_SUPPORT",
-    "FAMILY_HELP_ASSESSMENT": "FAMILY_HELP",
-    "IMMEDIATE_PROTECTION": "IMMEDIATE_PROTECTION",
-}
-
-
 def level_recorded(child, user, outcome: str = "FAMILY_HELP_ASSESSMENT", *, consultation=None):
-    """The child's level of need recorded as the Spectrum step would (the child's current
-    decision, superseded when there is one), for an outcome that needs it; None otherwise."""
-    from spectrum.selectors import decision_current_for_person, framework_current
-    from spectrum.services import framework_v1_ensure, spectrum_decision_record
+    """The child's level of need recorded as the Spectrum step would (one indicator at the
+    outcome's level, replacing any current decision), for an outcome that needs one; None
+    otherwise. The demo's referrals record theirs the same way."""
+    from familyfirst.demo_cases import DEMO_LEVEL, level_recorded_for_referral
 
-    level = REFERRAL_LEVEL.get(str(outcome))
-    if level is None:
+    if str(outcome) not in DEMO_LEVEL:
         return None
-    framework = framework_current() or (framework_v1_ensure() and framework_current())
-    indicator = framework.indicators.filter(level=level).first()
-    return spectrum_decision_record(
-        person=child,
-        framework=framework,
-        indicator_ids=[indicator.pk],
-        decided_level=level,
-        rationale="Recorded for the test",
-        decided_by=user,
-        supersedes=decision_current_for_person(person=child),
-        consultation=consultation,
+    return level_recorded_for_referral(
+        child, str(outcome), practitioner=user, consultation=consultation
     )

@@ -13,6 +13,7 @@ from audit.models import AccessLog
 from cases.models import Case
 from conftest import verified_client
 from consent.models import ConsentException, ConsentRecord
+from familyfirst.demo_cases import DEMO_LEVEL as REFERRAL_LEVEL
 from people.models import Person, PersonName
 from referrals.models import (
     AuthorisationStatus,
@@ -22,7 +23,6 @@ from referrals.models import (
     Outcome,
 )
 from spectrum.models import SpectrumDecision
-from tests.referrals.helpers import REFERRAL_LEVEL
 from tests.spectrum.conftest import framework, indicator  # noqa: F401 - fixtures
 
 CONSULTATIONS = reverse("consultations-api:consultation-list")

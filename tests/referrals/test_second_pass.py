@@ -316,7 +316,7 @@ def test_the_manager_authorises_with_the_consultation_in_view_and_the_level_with
 
     assert "Often arrives hungry and tired" in page  # the worries
     assert "Gran helps daily" in page  # the strengths
-    assert "Recorded for the test" in page  # the level's rationale
+    assert "Recorded for the referral during the call" in page  # the level's rationale
     assert 'data-testid="authorise-consent"' in page and "Can go ahead" in page
     assert 'data-testid="authorise-history"' in page
     assert reverse("referrals:consultation-record", args=[link.consultation_id]) in page
