@@ -123,8 +123,15 @@ def keep_alive(request):
 
 @login_required
 def home(request):
+    """A work list: the practitioner's drafts, the consultations due soonest, outcomes returned
+    to them and cases sent back; for a manager, what waits for authorisation, urgent first."""
+    from referrals.worklist import work_list_for
+
     return render(
         request,
         "accounts/home.html",
-        {"memberships": memberships_current_for_user(user=request.user)},
+        {
+            "memberships": memberships_current_for_user(user=request.user),
+            **work_list_for(request=request),
+        },
     )

@@ -13,6 +13,34 @@ ANSWER_STATUSES = [
 ]
 
 
+def _children_field():
+    return forms.MultipleChoiceField(
+        label="Which children is this for?",
+        help_text="Ask once: each child chosen gets their own record",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose children from the list shown"},
+    )
+
+
+def _offer_children(form, children) -> None:
+    """Several children (a consultation's siblings): the answer or decision applies to each one
+    ticked. One child: the field is not shown."""
+    if len(children) > 1:
+        form.fields["children"].choices = [(str(child.pk), str(child)) for child in children]
+        form.helper.layout.insert(0, Field.checkboxes("children", legend_size=Size.SMALL))
+    else:
+        del form.fields["children"]
+
+
+def chosen_children(form, children) -> list:
+    """The children ticked (all of them by default when only one is offered)."""
+    if "children" not in form.fields:
+        return list(children)
+    ticked = set(form.cleaned_data.get("children") or [])
+    return [child for child in children if str(child.pk) in ticked]
+
+
 def _radios(choices, label, message, **kwargs):
     return forms.ChoiceField(
         label=label,
@@ -24,6 +52,7 @@ def _radios(choices, label, message, **kwargs):
 
 
 class ConsentAnswerForm(forms.Form):
+    children = _children_field()
     purpose = _radios(ANSWERABLE_PURPOSES, "What is consent for?", "Choose what consent is for")
     status = _radios(ANSWER_STATUSES, "What was the answer?", "Choose the answer")
     given_by = forms.ModelChoiceField(
@@ -55,7 +84,7 @@ class ConsentAnswerForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, children=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["given_by"].queryset = people
         self.fields["given_by"].label_from_instance = lambda person: str(person)
@@ -71,6 +100,13 @@ class ConsentAnswerForm(forms.Form):
             Field.textarea("scope", label_size=Size.SMALL),
             Button("submit", "Save consent"),
         )
+        _offer_children(self, children)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "children" in self.fields and not cleaned.get("children"):
+            self.add_error("children", "Choose the children this answer is for")
+        return cleaned
 
 
 class WithdrawForm(forms.Form):
@@ -89,6 +125,7 @@ class WithdrawForm(forms.Form):
 
 
 class ConsentExceptionForm(forms.Form):
+    children = _children_field()
     purpose = _radios(
         [choice for choice in Purpose.choices if choice[0] != Purpose.FAMILY_NETWORK_MEETING],
         "What is going ahead without consent?",
@@ -112,7 +149,7 @@ class ConsentExceptionForm(forms.Form):
         label="Why will they not be told?", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, children=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -124,6 +161,13 @@ class ConsentExceptionForm(forms.Form):
             Field.textarea("not_told_reason", label_size=Size.SMALL),
             Button("submit", "Record the decision"),
         )
+        _offer_children(self, children)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "children" in self.fields and not cleaned.get("children"):
+            self.add_error("children", "Choose the children this decision is for")
+        return cleaned
 
 
 class ApproveForm(forms.Form):

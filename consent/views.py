@@ -1,14 +1,23 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts import rules
 from audit.access import record_get_for_user
 from audit.services import AccessAction, access_log_record, access_log_record_list
-from consent.forms import ApproveForm, ConsentAnswerForm, ConsentExceptionForm, WithdrawForm
+from consent.forms import (
+    ApproveForm,
+    ConsentAnswerForm,
+    ConsentExceptionForm,
+    WithdrawForm,
+    chosen_children,
+)
 from consent.models import ConsentException, ConsentRecord, ConsentStatus
 from consent.selectors import (
     consent_answerers_for,
@@ -51,33 +60,88 @@ def child_consent(request, person_id):
     )
 
 
+def _children_offered(request, child) -> list:
+    """The child in the address, and any siblings the page that sent the user named
+    (``?children=``, a consultation's children): one answer can be applied to each. Each is opened
+    through the one door (restriction rule, one access-log row per child shown)."""
+    offered = [child]
+    for value in request.GET.getlist("children"):
+        try:
+            person_id = uuid.UUID(value)
+        except ValueError:
+            continue
+        if person_id not in {person.pk for person in offered}:
+            offered.append(person_get_for_user(request=request, person_id=person_id))
+    return offered
+
+
+def _record_for_each(children, record) -> None:
+    """Apply one answer to each child chosen, all or none: each child gets its own row. A refusal
+    for one child names that child, so the practitioner knows which."""
+    with transaction.atomic():
+        for each in children:
+            try:
+                record(each)
+            except ConsentRuleError as error:
+                if len(children) > 1:
+                    error.message = f"{each}: {error.message}"
+                raise
+
+
+def _initial_children(request, children):
+    if request.method == "POST" or len(children) < 2:
+        return {}
+    return {"children": [str(each.pk) for each in children]}
+
+
 @login_required
 def consent_answer_create(request, person_id):
     _require(rules.can_record_consent(request.user))
     child = person_get_for_user(request=request, person_id=person_id)
-    answerers = consent_answerers_for(user=request.user, child=child)
-    people = Person.objects.filter(pk__in=[person.pk for person in answerers])
-    form = ConsentAnswerForm(request.POST if request.method == "POST" else None, people=people)
+    children = _children_offered(request, child)
+    answerers = {
+        person.pk
+        for each in children
+        for person in consent_answerers_for(user=request.user, child=each)
+    }
+    people = Person.objects.filter(pk__in=answerers)
+    form = ConsentAnswerForm(
+        request.POST if request.method == "POST" else None,
+        people=people,
+        children=children,
+        initial=_initial_children(request, children),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        chosen = chosen_children(form, children)
         try:
-            consent_record_answer(
-                child=child,
-                purpose=data["purpose"],
-                status=data["status"],
-                recorded_by=request.user,
-                given_by=data["given_by"],
-                capacity=data["capacity"],
-                method=data["method"],
-                scope=data["scope"],
-                competence_note=data["competence_note"],
+            _record_for_each(
+                chosen,
+                lambda each: consent_record_answer(
+                    child=each,
+                    purpose=data["purpose"],
+                    status=data["status"],
+                    recorded_by=request.user,
+                    given_by=data["given_by"],
+                    capacity=data["capacity"],
+                    method=data["method"],
+                    scope=data["scope"],
+                    competence_note=data["competence_note"],
+                ),
             )
         except ConsentRuleError as error:
             _apply_rule_error(form, error)
         else:
-            messages.success(request, "Consent saved")
+            messages.success(request, f"Consent saved for {_names(chosen)}")
             return redirect(next_url_or(request, reverse("consent:child-consent", args=[child.pk])))
-    return render(request, "consent/answer_form.html", {"child": child, "form": form})
+    return render(
+        request, "consent/answer_form.html", {"child": child, "children": children, "form": form}
+    )
+
+
+def _names(people) -> str:
+    names = [str(person) for person in people]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @login_required
@@ -114,31 +178,47 @@ def consent_withdraw_view(request, consent_id):
 def consent_exception_create(request, person_id):
     _require(rules.can_record_consent(request.user))
     child = person_get_for_user(request=request, person_id=person_id)
-    form = ConsentExceptionForm(request.POST if request.method == "POST" else None)
+    children = _children_offered(request, child)
+    form = ConsentExceptionForm(
+        request.POST if request.method == "POST" else None,
+        children=children,
+        initial=_initial_children(request, children),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        chosen = chosen_children(form, children)
+        recorded = []
         try:
-            exception = consent_exception_record(
-                child=child,
-                purpose=data["purpose"],
-                reason=data["reason"],
-                rationale=data["rationale"],
-                decided_by=request.user,
-                family_told=data["family_told"],
-                family_told_date=data["family_told_date"],
-                not_told_reason=data["not_told_reason"],
+            _record_for_each(
+                chosen,
+                lambda each: recorded.append(
+                    consent_exception_record(
+                        child=each,
+                        purpose=data["purpose"],
+                        reason=data["reason"],
+                        rationale=data["rationale"],
+                        decided_by=request.user,
+                        family_told=data["family_told"],
+                        family_told_date=data["family_told_date"],
+                        not_told_reason=data["not_told_reason"],
+                    )
+                ),
             )
         except ConsentRuleError as error:
             _apply_rule_error(form, error)
         else:
             note = (
                 " A manager must approve it before anything goes ahead."
-                if exception.needs_approval
+                if any(exception.needs_approval for exception in recorded)
                 else ""
             )
-            messages.success(request, f"Decision recorded.{note}")
+            messages.success(request, f"Decision recorded for {_names(chosen)}.{note}")
             return redirect(next_url_or(request, reverse("consent:child-consent", args=[child.pk])))
-    return render(request, "consent/exception_form.html", {"child": child, "form": form})
+    return render(
+        request,
+        "consent/exception_form.html",
+        {"child": child, "children": children, "form": form},
+    )
 
 
 @login_required

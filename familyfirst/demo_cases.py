@@ -79,6 +79,37 @@ def _postcodes(la_code):
     return Postcode.objects.filter(la_code=la_code).values("postcode")
 
 
+DEMO_LEVEL = {
+    "EARLY_SUPPORT_REFERRAL": "EARLY_SUPPORT",
+    "FAMILY_HELP_ASSESSMENT": "FAMILY_HELP",
+    "IMMEDIATE_PROTECTION": "IMMEDIATE_PROTECTION",
+}
+
+
+def level_recorded_for_referral(child, outcome, *, practitioner, consultation=None):
+    """A referral rests on a recorded level of need: one indicator at the outcome's level (the
+    demo's referrals, and tests that make one, record it so)."""
+    from spectrum.selectors import decision_current_for_person, framework_current
+    from spectrum.services import framework_v1_ensure, spectrum_decision_record
+
+    framework = framework_current()
+    if framework is None:  # an emptied test database: the data migration's version again
+        framework_v1_ensure()
+        framework = framework_current()
+    level = DEMO_LEVEL[outcome]
+    indicator = framework.indicators.filter(level=level).first()
+    return spectrum_decision_record(
+        person=child,
+        framework=framework,
+        indicator_ids=[indicator.pk],
+        decided_level=level,
+        rationale="Recorded for the referral during the call.",
+        decided_by=practitioner,
+        supersedes=decision_current_for_person(person=child),
+        consultation=consultation,
+    )
+
+
 def _refer(child, outcome, *, practitioner, manager, fake):
     from consent.models import Capacity, ConsentStatus, ExceptionReason, FamilyTold, Method, Purpose
     from consent.services import consent_exception_record, consent_record_answer
@@ -137,7 +168,12 @@ def _refer(child, outcome, *, practitioner, manager, fake):
         saved_by=practitioner,
     )
     link = consultation_child_add(consultation=consultation, child=child, added_by=practitioner)
-    link = consultation_child_decide(link=link, outcome=outcome, decided_by=practitioner)
+    link = consultation_child_decide(
+        link=link,
+        outcome=outcome,
+        decided_by=practitioner,
+        spectrum_decision=level_recorded_for_referral(child, outcome, practitioner=practitioner),
+    )
     consultation_submit(consultation=consultation, submitted_by=practitioner)
     consultation_child_authorise(link=link, manager=manager)
     return Case.objects.filter(opened_by=link).first()

@@ -16,6 +16,7 @@ details, services signposted, and how to come back to us or challenge the decisi
 An anonymous caller gets no letter at all: there is nobody to send it to.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -100,6 +101,59 @@ class ChildSection:
     team: Team | None = None
 
 
+# The framework's internal threshold numbers are for practitioners, not letters: a reason that
+# quotes them ("this framework's rule of at least 4 across at least 3 domains") is left out.
+INTERNAL_RULE_TEXT = re.compile(r"framework's rule|at least \d+ across|do(es)? not reach")
+
+
+def _letter_reasons(decision) -> list[str]:
+    return [
+        *([decision.rationale] if decision.rationale.strip() else []),
+        *[
+            str(reason)
+            for reason in decision.suggestion_reasons or []
+            if not INTERNAL_RULE_TEXT.search(str(reason))
+        ],
+    ]
+
+
+@dataclass
+class NextSteps:
+    """What happens next, said once for every child it applies to."""
+
+    children: list[str]
+    next_steps: str
+    who_contacts: str
+    contact_by: date | None
+    services_signposted: str
+    team: Team | None
+
+
+def next_steps_once(sections) -> list[NextSteps]:
+    """Children whose next steps, contact and team are the same share one section."""
+    groups: dict[tuple, NextSteps] = {}
+    for section in sections:
+        key = (
+            section.next_steps,
+            section.who_contacts,
+            section.contact_by,
+            section.services_signposted,
+            section.team.pk if section.team else None,
+        )
+        if key in groups:
+            groups[key].children.append(section.name)
+        else:
+            groups[key] = NextSteps(
+                children=[section.name],
+                next_steps=section.next_steps,
+                who_contacts=section.who_contacts,
+                contact_by=section.contact_by,
+                services_signposted=section.services_signposted,
+                team=section.team,
+            )
+    return list(groups.values())
+
+
 def _consent_position(link, *, public: bool) -> str:
     # The family's agreement to help through children's services (the referral purpose); an
     # immediate protection response is recorded as going ahead without consent.
@@ -132,10 +186,7 @@ def _child_section(link, *, public: bool, decided_on: date, family_connect: Team
     if decision is not None:
         section.level = decision.get_decided_level_display()
         if not public:
-            section.level_reasons = [
-                *([decision.rationale] if decision.rationale.strip() else []),
-                *[str(reason) for reason in decision.suggestion_reasons or []],
-            ]
+            section.level_reasons = _letter_reasons(decision)
     if not public:
         section.rationale = link.outcome_rationale
     if link.outcome in OPENS_REFERRAL and link.team is not None:
@@ -163,6 +214,10 @@ def letter_context(*, letter) -> dict:
     links = consultation.children.select_related("child", "team", "spectrum_decision").order_by(
         "child__family_name", "child__given_name"
     )
+    children = [
+        _child_section(link, public=public, decided_on=decided_on, family_connect=family_connect)
+        for link in links
+    ]
     return {
         "letter": letter,
         "consultation": consultation,
@@ -176,12 +231,8 @@ def letter_context(*, letter) -> dict:
         "channel": consultation.get_channel_display().lower(),
         "concerns": "" if public else consultation.concerns,
         "action_plan": "" if public else consultation.action_plan,
-        "children": [
-            _child_section(
-                link, public=public, decided_on=decided_on, family_connect=family_connect
-            )
-            for link in links
-        ],
+        "children": children,
+        "next_steps": next_steps_once(children),
         "family_connect": family_connect,
         "practitioner": consultation.practitioner,
         "service_name": settings.SERVICE_NAME,

@@ -29,6 +29,9 @@ from locality.models import (
 from locality.postcodes import PostcodeInvalid, PostcodeQuery, postcode_parse
 from locality.reference import warwickshire_la_codes
 
+# A child, for routing: under 18 (Children Act 1989, s.105); the same age as spectrum.selectors.
+ADULT_AGE = 18
+
 # --- Postcodes -------------------------------------------------------------------------------
 
 
@@ -328,6 +331,13 @@ def _check_inputs(*, date_of_birth, expected_date_of_birth, level, concerns, on)
         )
     if date_of_birth and date_of_birth > on:
         raise RoutingInputError("date_of_birth", "Date of birth must be today or in the past")
+    if date_of_birth and age_in_years(date_of_birth=date_of_birth, on=on) >= ADULT_AGE:
+        # Family Help and the MACPT work with children: an adult is never routed to them.
+        raise RoutingInputError(
+            "date_of_birth",
+            f"Routing is for children. This person is {ADULT_AGE} or over on "
+            f"{date_format(on, 'j F Y')}, so no children's team takes them",
+        )
     if level not in RoutingLevel.values:
         raise RoutingInputError("level", "Choose the Spectrum of Support level")
     unknown = [concern for concern in concerns if concern not in ConcernKind.values]

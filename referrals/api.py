@@ -160,7 +160,9 @@ def _child_record(*, consultation, item: dict, user, known: dict, teams: dict, f
         except ConsentRuleError as error:
             raise Refused({"consent_exception": _keyed(error.field, error.message)}) from error
 
-    decision = None
+    # The child's current level of need, unless this request records a new one: a referral
+    # outcome needs one (consultation_child_decide refuses it otherwise).
+    decision = decision_current_for_person(person=child)
     if item.get("indicator_ids"):
         if framework is None:
             raise Refused({"indicator_ids": ["No Spectrum of Support framework is published"]})

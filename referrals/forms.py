@@ -265,6 +265,9 @@ class ActionPlanForm(DraftStepForm):
 DRAFT_STEP_FORMS = {"caller": CallerForm, "concerns": ConcernsForm, "outcome": ActionPlanForm}
 
 
+RATIONALE_MAX = 2000
+
+
 class ChildOutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
         label="What was agreed for this child?",
@@ -281,7 +284,9 @@ class ChildOutcomeForm(forms.Form):
     outcome_rationale = forms.CharField(
         label="Why this outcome?",
         required=False,
+        max_length=RATIONALE_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": f"Say why in {RATIONALE_MAX:,} characters or fewer"},
     )
     main_concern = forms.ChoiceField(
         label="Main kind of concern",
@@ -311,14 +316,25 @@ class ChildOutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs):
+    also = forms.MultipleChoiceField(
+        label="Agree the same outcome for",
+        help_text="Each child ticked gets their own outcome, routed from their own level and "
+        "home, and checked against their own consent",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose children from the list shown"},
+    )
+
+    def __init__(self, *args, others=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.order_by("name")
+        self.fields["also"].choices = [(str(link.pk), str(link.child)) for link in others]
         self.helper = FormHelper()
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
         self.helper.layout = Layout(
             Field.radios("outcome", legend_size=Size.MEDIUM),
+            *([Field.checkboxes("also", legend_size=Size.SMALL, small=True)] if others else []),
             Field.textarea("services_signposted"),
             Field.textarea("outcome_rationale"),
             Field.select("main_concern"),
@@ -328,6 +344,8 @@ class ChildOutcomeForm(forms.Form):
             Field.textarea("override_reason"),
             Button("submit", "Save outcome"),
         )
+        if not others:
+            del self.fields["also"]
 
     def clean(self):
         cleaned = super().clean()

@@ -8,14 +8,17 @@ once the practitioner has signed in again.
 """
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,12 +33,18 @@ from familyfirst.redirects import next_url_or
 from letters.selectors import letters_for_consultation
 from locality.selectors import RoutingInputError
 from people.forms import PersonSearchForm
+from people.models import DuplicateDecision
 from people.search import person_search
 from people.selectors import home_postcode, households_of, people_visible_to
 from people.services import person_search_log
 from referrals.forms import DRAFT_STEP_FORMS, ChildOutcomeForm
 from referrals.journey import STEPS, step_after, step_url, steps_for
-from referrals.models import Consultation, ConsultationChild, ConsultationStatus
+from referrals.models import (
+    AuthorisationStatus,
+    Consultation,
+    ConsultationChild,
+    ConsultationStatus,
+)
 from referrals.selectors import (
     consultation_get_for_user,
     consultation_links,
@@ -53,7 +62,10 @@ from referrals.services import (
     consultation_start,
     consultation_submit,
 )
-from spectrum.selectors import decision_current_for_person, decisions_current_for_people
+from spectrum.selectors import (
+    decisions_current_for_people,
+    person_is_child,
+)
 
 STASH_KEY = "typed_before_sign_in"
 STASH_HOURS = 12
@@ -237,7 +249,9 @@ def _draft_step(request, consultation_id, step: str):
     if data is None:
         form = form_class(instance=consultation, initial={"version": consultation.version})
         return render(
-            request, f"referrals/step_{step}.html", _journey(consultation, step, form=form)
+            request,
+            f"referrals/step_{step}.html",
+            _journey(consultation, step, form=form, **_step_extra(step, consultation)),
         )
 
     form = form_class(data, instance=Consultation.objects.get(pk=consultation.pk))
@@ -290,8 +304,36 @@ def _draft_step(request, consultation_id, step: str):
     return render(
         request,
         f"referrals/step_{step}.html",
-        _journey(consultation, step, form=form, conflict=conflict, differences=differences),
+        _journey(
+            consultation,
+            step,
+            form=form,
+            conflict=conflict,
+            differences=differences,
+            **_step_extra(step, consultation),
+        ),
     )
+
+
+def _step_extra(step: str, consultation) -> dict:
+    """The outcome step also offers one outcome for the children still without one, on the
+    page itself (ask once, apply to all); it posts to the first such child's outcome page."""
+    if step != "outcome" or consultation.status != ConsultationStatus.DRAFT:
+        return {}
+    links = consultation_links(consultation=consultation)
+    waiting = [link for link in links if not link.outcome]
+    if not waiting:
+        return {"links": links}
+    first, others = waiting[0], waiting[1:]
+    form = ChildOutcomeForm(
+        initial={
+            "postcode": home_postcode(person=first.child),
+            "also": [str(other.pk) for other in others],
+        },
+        others=others,
+        auto_id="shared_%s",
+    )
+    return {"links": links, "shared_link": first, "shared_form": form}
 
 
 @login_required
@@ -311,17 +353,36 @@ def step_children(request, consultation_id):
                 consultation_child_remove(link=link, removed_by=request.user)
                 messages.success(request, f"{link.child} removed from this consultation")
             else:
-                person = people_visible_to(user=request.user).get(pk=request.POST.get("person"))
-                consultation_child_add(
-                    consultation=consultation, child=person, added_by=request.user
+                # One "Add" button names one person; "Add the children chosen" adds every ticked
+                # match at once (so three siblings found together are one page, not three).
+                chosen = (
+                    [request.POST["person"]]
+                    if request.POST.get("person")
+                    else request.POST.getlist("people")
                 )
-                messages.success(request, f"{person} added to this consultation")
+                if not chosen:
+                    raise ConsultationError("Choose at least one person to add")
+                people = list(
+                    people_visible_to(user=request.user).filter(
+                        pk__in=[pk for pk in chosen if _is_uuid(pk)]
+                    )
+                )
+                if len(people) != len(set(chosen)):
+                    raise ValueError("That person could not be found")
+                for person in people:
+                    consultation_child_add(
+                        consultation=consultation, child=person, added_by=request.user
+                    )
+                messages.success(
+                    request,
+                    f"{_names(people)} added to this consultation",
+                )
         except (ConsultationChild.DoesNotExist, ValueError, ConsultationError) as error:
             message = getattr(error, "message", "That person could not be found")
             messages.error(request, message)
-        except people_visible_to(user=request.user).model.DoesNotExist:
-            messages.error(request, "That person could not be found")
-        return redirect(here)
+        # Back to the same search, so the results stay in view for the next child.
+        query = request.POST.get("search_query", "")
+        return redirect(f"{here}?{query}" if query and "=" in query else here)
 
     links = consultation_links(consultation=consultation)
     by_child = households_of(user=request.user, people=[link.child for link in links])
@@ -356,6 +417,17 @@ def step_children(request, consultation_id):
         search = person_search_log(
             request=request, criteria=form.criteria.as_json(), matches=matches
         )
+        # Children first (the call is about them), keeping the search's own order within each.
+        today = timezone.localdate(consultation.received_at)
+        matches = sorted(
+            matches,
+            key=lambda match: (
+                not (
+                    getattr(match, "person", None) is not None
+                    and person_is_child(person=match.person, on=today)
+                )
+            ),
+        )
     added_ids = {link.child_id for link in links}
     just_created = None
     if request.GET.get("person"):
@@ -367,6 +439,16 @@ def step_children(request, consultation_id):
             if _is_uuid(request.GET["person"])
             else None
         )
+        if just_created is not None and _created_from_this_step(
+            request, consultation, just_created
+        ):
+            # Recorded (or chosen) from this step's own search: they join the consultation now,
+            # as the practitioner asked, without another click.
+            consultation_child_add(
+                consultation=consultation, child=just_created, added_by=request.user
+            )
+            messages.success(request, f"{just_created} has joined this consultation")
+            return redirect(here)
     return render(
         request,
         "referrals/step_children.html",
@@ -379,14 +461,45 @@ def step_children(request, consultation_id):
             matches=matches,
             search=search,
             added_ids=added_ids,
+            child_ids={
+                match.person.pk
+                for match in matches or []
+                if getattr(match, "person", None) is not None
+                and person_is_child(person=match.person, on=timezone.localdate())
+            },
+            search_query=request.GET.urlencode() if searching else "",
             just_created=just_created,
             create_url=(
-                f"{reverse('people:person-create')}?search={search.pk}&next={here}"
+                f"{reverse('people:person-create')}?search={search.pk}"
+                f"&next={quote(f'{here}?from_search={search.pk}')}"
                 if search
                 else ""
             ),
         ),
     )
+
+
+def _created_from_this_step(request, consultation, person) -> bool:
+    """Did this practitioner just record (or choose) ``person`` after a search made from this
+    consultation's children step? The search's own decision record says so."""
+    search_id = request.GET.get("from_search", "")
+    if not _is_uuid(search_id) or consultation.status != ConsultationStatus.DRAFT:
+        return False
+    return (
+        DuplicateDecision.objects.filter(
+            search_id=search_id,
+            search__user=request.user,
+            decided_by=request.user,
+            decided_at__gte=timezone.now() - timedelta(hours=STASH_HOURS),
+        )
+        .filter(Q(created_person=person) | Q(chosen_person=person))
+        .exists()
+    )
+
+
+def _names(people) -> str:
+    names = [str(person) for person in people]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _is_uuid(value: str) -> bool:
@@ -426,6 +539,7 @@ def step_consent(request, consultation_id):
             links=links,
             panels=panels,
             here=step_url("consent", consultation.pk),
+            children_query=urlencode([("children", link.child_id) for link in links]),
             can_record=rules.can_record_consent(request.user),
         ),
     )
@@ -437,7 +551,26 @@ def step_spectrum(request, consultation_id):
     consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
     links = consultation_links(consultation=consultation)
     decisions = decisions_current_for_people(person_ids=[link.child_id for link in links])
-    rows = [{"link": link, "decision": decisions[link.child_id]} for link in links]
+    rows = [
+        {
+            "link": link,
+            "decision": decision,
+            "in_this": decision is not None
+            and (
+                decision.consultation_id == consultation.pk
+                or (
+                    decision.consultation_id is None
+                    and decision.decided_at >= consultation.created_at
+                )
+            ),
+            "indicators": sorted(decision.indicators.all(), key=lambda i: (i.domain.order, i.order))
+            if decision
+            else [],
+        }
+        for link in links
+        for decision in [decisions[link.child_id]]
+    ]
+    here = step_url("spectrum", consultation.pk)
     return render(
         request,
         "referrals/step_spectrum.html",
@@ -446,7 +579,11 @@ def step_spectrum(request, consultation_id):
             "spectrum",
             links=links,
             rows=rows,
-            here=step_url("spectrum", consultation.pk),
+            here=here,
+            # The picker returns here (``next``); siblings can share one decision (``children``).
+            picker_query=urlencode(
+                [("children", link.child_id) for link in links] + [("next", here)]
+            ),
         ),
     )
 
@@ -474,12 +611,17 @@ def child_outcome(request, consultation_id, link_id):
     consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
     if redirect_response := _draft_or_summary(request, consultation):
         return redirect_response
-    link = next(
-        (link for link in consultation_links(consultation=consultation) if link.pk == link_id),
-        None,
-    )
+    links = consultation_links(consultation=consultation)
+    link = next((link for link in links if link.pk == link_id), None)
     if link is None:
         raise Http404("No such child in this consultation")
+    # Siblings can share an outcome: the others not yet authorised are offered, and ticked when
+    # none has an outcome yet (ask once, apply to all).
+    others = [
+        other
+        for other in links
+        if other.pk != link.pk and other.authorisation != AuthorisationStatus.AUTHORISED
+    ]
     data = request.POST if request.method == "POST" else _stashed(request)
     initial = {
         "outcome": link.outcome,
@@ -489,38 +631,69 @@ def child_outcome(request, consultation_id, link_id):
         "severe_disability": link.severe_disability,
         "postcode": link.routing_postcode or home_postcode(person=link.child),
         "team": link.team if link.routing_override_id else None,
+        "also": [str(other.pk) for other in others if not other.outcome],
     }
-    form = ChildOutcomeForm(data, initial=initial)
-    decision = decision_current_for_person(person=link.child)
+    form = ChildOutcomeForm(data, initial=initial, others=others)
+    decisions = decisions_current_for_people(person_ids=[each.child_id for each in links])
+    decision = decisions[link.child_id]
     if data is not None and form.is_valid():
         cleaned = form.cleaned_data
+        chosen = [link] + [other for other in others if str(other.pk) in cleaned.get("also", [])]
         try:
-            link = consultation_child_decide(
-                link=link,
-                outcome=cleaned["outcome"],
-                decided_by=request.user,
-                spectrum_decision=decision,
-                services_signposted=cleaned["services_signposted"],
-                outcome_rationale=cleaned["outcome_rationale"],
-                concerns=[cleaned["main_concern"]] if cleaned["main_concern"] else [],
-                severe_disability=cleaned["severe_disability"],
-                postcode=cleaned["postcode"],
-                chosen_team=cleaned["team"],
-                override_reason=cleaned["override_reason"],
-            )
+            with transaction.atomic():
+                saved = [
+                    _decide_one(
+                        each,
+                        cleaned,
+                        decided_by=request.user,
+                        decision=decisions[each.child_id],
+                        postcode=cleaned["postcode"] if each is link else "",
+                        fallback_postcode=cleaned["postcode"],
+                        named=len(chosen) > 1,
+                    )
+                    for each in chosen
+                ]
         except ConsultationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         except RoutingInputError as error:
             form.add_error("postcode", str(error))
         else:
-            team = f": {link.team}" if link.team else ""
-            messages.success(request, f"Outcome saved for {link.child}{team}")
+            for each in saved:
+                team = f": {each.team}" if each.team else ""
+                messages.success(request, f"Outcome saved for {each.child}{team}")
             return redirect("referrals:step-outcome", consultation_id=consultation.pk)
     return render(
         request,
         "referrals/child_outcome.html",
-        _journey(consultation, "outcome", link=link, form=form, decision=decision),
+        _journey(consultation, "outcome", links=links, link=link, form=form, decision=decision),
     )
+
+
+def _decide_one(link, cleaned, *, decided_by, decision, postcode, fallback_postcode, named):
+    """One child's outcome from the shared form: their own level, their own home postcode
+    (a sibling without one is routed by the postcode given), their own consent."""
+    try:
+        return consultation_child_decide(
+            link=link,
+            outcome=cleaned["outcome"],
+            decided_by=decided_by,
+            spectrum_decision=decision,
+            services_signposted=cleaned["services_signposted"],
+            outcome_rationale=cleaned["outcome_rationale"],
+            concerns=[cleaned["main_concern"]] if cleaned["main_concern"] else [],
+            severe_disability=cleaned["severe_disability"],
+            postcode=postcode or home_postcode(person=link.child) or fallback_postcode,
+            chosen_team=cleaned["team"],
+            override_reason=cleaned["override_reason"],
+        )
+    except ConsultationError as error:
+        if named:
+            error.message = f"{link.child}: {error.message}"
+        raise
+    except RoutingInputError as error:
+        if named:
+            raise RoutingInputError(error.field, f"{link.child}: {error}") from error
+        raise
 
 
 @login_required

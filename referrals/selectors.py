@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import rules
@@ -274,6 +275,7 @@ class HistoryRow:
     level: str
     team: object
     status: str
+    url: str = ""
 
 
 def _age_at(person, on: date) -> str:
@@ -324,6 +326,7 @@ def household_history(*, user, consultation) -> dict:
                 level=level,
                 team=link.team,
                 status=link.consultation.get_status_display(),
+                url=reverse("referrals:consultation-record", args=[link.consultation_id]),
             )
         )
         case = getattr(link, "case", None)
@@ -339,6 +342,9 @@ def household_history(*, user, consultation) -> dict:
                     level=level,
                     team=case.team,
                     status=f"{case.get_status_display()}, assessment due {case.assessment_due_date:%-d %b %Y}",
+                    # The front door cannot open a team's case; the consultation that opened it,
+                    # yes (the case page links to the same record for the team).
+                    url=reverse("referrals:consultation-record", args=[link.consultation_id]),
                 )
             )
     rows.sort(key=lambda row: row.when, reverse=True)

@@ -32,6 +32,8 @@ from referrals.models import (
     ConsultationStatus,
     Outcome,
 )
+from spectrum.selectors import decision_is_superseded, person_is_child
+from spectrum.services import spectrum_decision_authorise, spectrum_decision_consultation_link
 
 logger = logging.getLogger(__name__)
 
@@ -202,6 +204,22 @@ def consultation_child_decide(
         services_signposted,
         outcome_rationale,
     )
+    received_on = timezone.localdate(link.consultation.received_at)
+    if outcome in OPENS_REFERRAL:
+        # Who is a child: a referral (and the routing behind it) is only for a child.
+        if not person_is_child(person=link.child, on=received_on):
+            raise ConsultationError(
+                f"{link.child} is 18 or over, or has no date of birth recorded: a referral is "
+                "only for a child. Check their date of birth, or choose advice or single agency "
+                "support.",
+                field="outcome",
+            )
+    if spectrum_decision is not None and spectrum_decision.consultation_id is None:
+        # Made while this call was open (from the Spectrum step): it belongs to this consultation.
+        if spectrum_decision.decided_at >= link.consultation.created_at:
+            spectrum_decision_consultation_link(
+                decision=spectrum_decision, consultation=link.consultation
+            )
     link.spectrum_decision = spectrum_decision
     link.decided_by = decided_by
     link.main_concern = concerns[0] if concerns else ""
@@ -217,6 +235,12 @@ def consultation_child_decide(
         gate = consent_check(child=link.child, purpose=purpose)
         if not gate.allowed:
             raise ConsultationError(gate.reason, field="outcome")
+        if spectrum_decision is None or spectrum_decision.person_id != link.child_id:
+            raise ConsultationError(
+                f"Record {link.child}'s level of need (the Spectrum of Support step) before "
+                "agreeing a referral",
+                field="outcome",
+            )
         postcode = postcode or home_postcode(person=link.child)
         if not postcode:
             raise ConsultationError(
@@ -373,6 +397,7 @@ def consultation_child_authorise(
         note,
     )
     link.save(update_fields=["authorisation", "authorised_by", "authorised_at", "manager_note"])
+    _authorise_level_with_outcome(link, manager=manager, at=now)
     if link.outcome in OPENS_REFERRAL:
         # A child already open to the team joins that case: no second case, no failure.
         referral_date = timezone.localdate(link.consultation.received_at)
@@ -402,6 +427,17 @@ def consultation_child_authorise(
         consultation.save(update_fields=["status", "completed_at"])
         letter_job_create(consultation=consultation, requested_by=manager)
     return link
+
+
+def _authorise_level_with_outcome(link: ConsultationChild, *, manager, at) -> None:
+    """Authorising an outcome authorises the level of need it rests on, when that decision is
+    still waiting and the manager did not make it (nobody authorises their own decision)."""
+    decision = link.spectrum_decision
+    if decision is None or decision.is_authorised or decision.decided_by_id == manager.pk:
+        return
+    if decision_is_superseded(decision=decision):
+        return
+    spectrum_decision_authorise(decision=decision, authorised_by=manager, at=at)
 
 
 @transaction.atomic

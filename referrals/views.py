@@ -9,12 +9,14 @@ from accounts import rules
 from audit.access import record_get_for_user
 from audit.services import access_log_record_list
 from cases.selectors import cases_sent_back
+from consent.selectors import consent_panel_for
 from referrals.forms import AuthoriseForm, QueueFilterForm
 from referrals.selectors import (
     authorisation_queue,
     authorisation_queue_page,
     decided_since_listed,
     front_door_queue,
+    household_history,
 )
 from referrals.services import (
     ConsultationError,
@@ -105,7 +107,36 @@ def authorise(request, link_id):
             form.add_error("note" if error.field == "note" else None, error.message)
         else:
             return redirect("referrals:authorisations")
-    return render(request, "referrals/authorise.html", {"link": link, "form": form})
+    # The consultation in view: what the manager weighs without leaving the page.
+    consultation = link.consultation
+    history = household_history(user=request.user, consultation=consultation)
+    others = [person.pk for person in history["people"] if person.pk != link.child_id]
+    if others:
+        access_log_record_list(
+            request=request,
+            record_type="consultation-household",
+            record_id=consultation.pk,
+            person_ids=others,
+        )
+    decision = link.spectrum_decision
+    return render(
+        request,
+        "referrals/authorise.html",
+        {
+            "link": link,
+            "form": form,
+            "consultation": consultation,
+            "history": history,
+            "panel": consent_panel_for(user=request.user, child=link.child),
+            "decision": decision,
+            "indicators": sorted(
+                decision.indicators.select_related("domain"),
+                key=lambda i: (i.domain.order, i.order),
+            )
+            if decision
+            else [],
+        },
+    )
 
 
 __all__ = ["authorisations", "authorise", "queue"]

@@ -52,9 +52,17 @@ class SpectrumDecisionForm(forms.Form):
         error_messages={"max_length": "Give your reasons in 5,000 characters or fewer"},
     )
 
-    def __init__(self, *args, indicator_ids=(), **kwargs):
+    siblings = forms.MultipleChoiceField(
+        label="Apply this decision to",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose children from the list shown"},
+    )
+
+    def __init__(self, *args, indicator_ids=(), sibling_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicators"].choices = [(pk, str(pk)) for pk in indicator_ids]
+        self.fields["siblings"].choices = [(pk, pk) for pk in sibling_ids]
         self.helper = FormHelper()
 
     @property

@@ -105,12 +105,18 @@ def decision_current_for_person(*, person) -> SpectrumDecision | None:
     )
 
 
+def decision_is_superseded(*, decision) -> bool:
+    return SpectrumDecision.objects.filter(supersedes=decision).exists()
+
+
 def decisions_current_for_people(*, person_ids) -> dict:
     """Each person's current decision (or None), in one query however many people."""
     current = {pk: None for pk in person_ids}
-    for decision in SpectrumDecision.objects.filter(
-        person__in=person_ids, superseded_by__isnull=True
-    ).order_by("decided_at"):
+    for decision in (
+        SpectrumDecision.objects.filter(person__in=person_ids, superseded_by__isnull=True)
+        .prefetch_related("indicators__domain")
+        .order_by("decided_at")
+    ):
         current[decision.person_id] = decision  # the newest wins, as in the one-person version
     return current
 

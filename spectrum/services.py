@@ -347,6 +347,17 @@ def spectrum_decision_record(
     return decision
 
 
+@transaction.atomic
+def spectrum_decision_consultation_link(*, decision: SpectrumDecision, consultation):
+    """Note the consultation a decision was made in (the front door calls this when the outcome
+    relies on it); a decision already linked to a consultation keeps that link."""
+    decision = _decision_locked(decision)
+    if decision.consultation_id is None:
+        decision.consultation = consultation
+        decision.save(update_fields=["consultation"])
+    return decision
+
+
 def _decision_locked(decision: SpectrumDecision) -> SpectrumDecision:
     return (
         SpectrumDecision.objects.select_for_update()

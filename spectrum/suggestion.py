@@ -85,23 +85,23 @@ def level_suggest(
     if LEVEL_RANK[highest] < LEVEL_RANK[rule.raise_to]:
         at_from = [indicator for indicator in selected if indicator.level == rule.from_level]
         domains = list(dict.fromkeys(indicator.domain for indicator in at_from))
-        if at_from:
-            counted = (
+        met = len(at_from) >= rule.min_indicators and len(domains) >= rule.min_domains
+        # Lower-level needs in several domains: the guidance gives no number, so this is said
+        # as a prompt to consider, never as a rule met or missed (docs/spectrum.md).
+        lower = [i for i in selected if LEVEL_RANK[i.level] < LEVEL_RANK[rule.raise_to]]
+        lower_domains = list(dict.fromkeys(indicator.domain for indicator in lower))
+        if met:
+            suggested = rule.raise_to
+            reasons.append(
                 f"{_count(len(at_from), f'{level_names[rule.from_level]} indicator')} "
-                f"across {_count(len(domains), 'domain')} ({_listed(domains)})"
+                f"across {_count(len(domains), 'domain')} ({_listed(domains)}). A combination "
+                f"of lower-level needs can raise overall risk, so consider "
+                f"{level_names[rule.raise_to]}."
             )
-            threshold = (
-                f"this framework's rule of at least {rule.min_indicators} "
-                f"across at least {rule.min_domains} domains"
+        elif len(lower_domains) >= rule.min_domains:
+            reasons.append(
+                f"Lower-level needs appear in {_count(len(lower_domains), 'domain')} "
+                f"({_listed(lower_domains)}). Together they can raise overall risk: consider "
+                f"whether {level_names[rule.raise_to]} is needed."
             )
-            met = len(at_from) >= rule.min_indicators and len(domains) >= rule.min_domains
-            if met:
-                suggested = rule.raise_to
-                reasons.append(
-                    f"{counted} {'meets' if len(at_from) == 1 else 'meet'} {threshold}. A combination of lower-level needs can raise "
-                    f"overall risk, so consider {level_names[rule.raise_to]}."
-                )
-            else:
-                verb = "does" if len(at_from) == 1 else "do"
-                reasons.append(f"{counted} {verb} not reach {threshold}.")
     return Suggestion(level=suggested, reasons=tuple(reasons), cumulative_rule_met=met)

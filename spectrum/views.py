@@ -4,6 +4,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -71,9 +72,14 @@ def _picker_groups(*, framework, indicators, query, selected, names):
         )
         visible_total += visible
         group = groups.setdefault(
-            indicator.domain_id, {"domain": indicator.domain, "items": [], "visible": 0}
+            indicator.domain_id,
+            {"domain": indicator.domain, "items": [], "visible": 0, "checked": 0, "open": False},
         )
         group["visible"] += visible
+        group["checked"] += indicator.pk in selected
+        # Collapsed on a call, so the page is short: open where something is ticked, or where
+        # the filter found something.
+        group["open"] |= indicator.pk in selected or bool(query and visible)
         group["items"].append(
             {
                 "indicator": indicator,
@@ -93,22 +99,49 @@ def _picker_groups(*, framework, indicators, query, selected, names):
     }
 
 
-def _consultation_in_progress(request, person):
-    """The draft consultation this decision is being made in (``?consultation=``), if the child
-    is in it and the user may see it."""
-    from referrals.models import ConsultationStatus
-    from referrals.selectors import consultations_visible_to
+def _siblings_offered(request, person) -> list:
+    """Other children the page that sent the user named (``?children=``, say the siblings in a
+    consultation): one decision can be applied to each of them, each getting its own row. Each is
+    opened through the one door, so the restriction rule applies and each is logged."""
+    offered = []
+    for value in request.GET.getlist("children"):
+        try:
+            person_id = uuid.UUID(value)
+        except ValueError:
+            continue
+        if person_id == person.pk or person_id in {other.pk for other in offered}:
+            continue
+        other = person_get_for_user(request=request, person_id=person_id)
+        if person_is_child(person=other, on=timezone.localdate()):
+            offered.append(other)
+    return offered
 
-    consultation_id = request.GET.get("consultation", "")
-    try:
-        uuid.UUID(consultation_id)
-    except ValueError:
-        return None
-    return (
-        consultations_visible_to(user=request.user)
-        .filter(pk=consultation_id, children__child=person, status=ConsultationStatus.DRAFT)
-        .first()
-    )
+
+def _record_for_each(*, people, framework, form, decided_by, current):
+    """One decision recorded for each child chosen, all or none; each replaces that child's own
+    current decision (a re-evaluation keeps the history)."""
+    decisions = []
+    with transaction.atomic():
+        for each in people:
+            try:
+                decisions.append(
+                    spectrum_decision_record(
+                        person=each,
+                        framework=framework,
+                        indicator_ids=form.cleaned_data["indicators"],
+                        decided_level=form.cleaned_data["decided_level"],
+                        rationale=form.cleaned_data["rationale"],
+                        decided_by=decided_by,
+                        supersedes=current
+                        if each is people[0]
+                        else decision_current_for_person(person=each),
+                    )
+                )
+            except SpectrumDecisionError as error:
+                if len(people) > 1:
+                    error.message = f"{each}: {error.message}"
+                raise
+    return decisions
 
 
 @login_required
@@ -127,10 +160,14 @@ def decision_picker(request, person_id):
     by_id = {indicator.pk: indicator for indicator in indicators}
     names = level_names_of(framework)
     current = decision_current_for_person(person=person)
-    consultation = _consultation_in_progress(request, person)
-    context["consultation"] = consultation
+    # Where the user came from (a consultation's Spectrum step): the page returns there, so the
+    # decision is made inside the call without this app knowing about consultations.
+    context["back_url"] = next_url_or(request, "")
+    siblings = _siblings_offered(request, person)
     form = SpectrumDecisionForm(
-        request.POST if request.method == "POST" else None, indicator_ids=list(by_id)
+        request.POST if request.method == "POST" else None,
+        indicator_ids=list(by_id),
+        sibling_ids=[str(other.pk) for other in siblings],
     )
     selected = form.selected_ids(by_id)
     suggestion = None
@@ -139,22 +176,23 @@ def decision_picker(request, person_id):
         if form.action in (form.ACTION_SUGGEST, form.ACTION_RECORD):
             suggestion = suggestion_for(framework=framework, indicators=ticked)
         if form.action == form.ACTION_RECORD:
+            chosen = [person] + [
+                other for other in siblings if str(other.pk) in form.cleaned_data["siblings"]
+            ]
             try:
-                decision = spectrum_decision_record(
-                    person=person,
+                decisions = _record_for_each(
+                    people=chosen,
                     framework=framework,
-                    indicator_ids=form.cleaned_data["indicators"],
-                    decided_level=form.cleaned_data["decided_level"],
-                    rationale=form.cleaned_data["rationale"],
+                    form=form,
                     decided_by=request.user,
-                    supersedes=current,
-                    consultation=consultation,
+                    current=current,
                 )
             except SpectrumDecisionError as error:
                 form.add_error(error.field, error.message)
             else:
+                who = ", ".join(str(each) for each in chosen)
                 messages.success(
-                    request, f"Decision recorded: {names[decision.decided_level]} for {person}"
+                    request, f"Decision recorded: {names[decisions[0].decided_level]} for {who}"
                 )
                 return redirect(
                     next_url_or(request, reverse("spectrum:decision-history", args=[person.pk]))
@@ -184,6 +222,24 @@ def decision_picker(request, person_id):
                 for level in framework.levels.all()
             ],
             "decided_level": form.data.get("decided_level", "") if form.is_bound else "",
+            "siblings": [
+                {
+                    "person": other,
+                    "checked": (str(other.pk) in form.data.getlist("siblings"))
+                    if form.is_bound
+                    else True,
+                }
+                for other in siblings
+            ],
+            "chosen": [
+                {"indicator": by_id[pk], "level": _level(by_id[pk].level, names)}
+                for pk in sorted(
+                    selected,
+                    key=lambda pk: (by_id[pk].domain.order, LEVEL_RANK[by_id[pk].level]),
+                )
+            ],
+            "cumulative_prompt": suggestion is not None
+            and any(reason.startswith("Lower-level needs") for reason in suggestion.reasons),
             "current": current,
             "current_level": _level(current.decided_level, names) if current else None,
         }

@@ -71,6 +71,8 @@
         if (checked) { selected += 1; }
       });
       setHidden(domain, visibleHere === 0);
+      var details = domain.querySelector('[data-spectrum-domain-details]');
+      if (details && words.length && visibleHere) { details.open = true; }
       visibleTotal += visibleHere;
     });
     hint.textContent = matches.length ? describeNeedTerms(matches) : '';

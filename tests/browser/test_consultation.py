@@ -23,7 +23,7 @@ from spectrum.services import framework_v1_ensure
 from tests.browser.conftest import assert_accessible, signed_in
 from tests.locality.conftest import postcode_tables, postcodes  # noqa: F401 - fixtures
 from tests.referrals.conftest import rugby_family  # noqa: F401 - fixture
-from tests.referrals.helpers import fill_in_the_call
+from tests.referrals.helpers import fill_in_the_call, level_recorded
 
 pytestmark = pytest.mark.browser
 
@@ -143,6 +143,10 @@ def test_a_whole_call_through_every_step_then_a_second_person_authorises(
     assert_accessible(page, "spectrum step, nothing decided")
     page.get_by_role("link", name="Choose indicators and decide for Mia Dawson").click()
     indicator = framework.indicators.filter(level=LevelCode.FAMILY_HELP).first()
+    # Domains are collapsed, so the page is short on a call: open the indicator's domain.
+    page.locator("details", has=page.locator(f"input[value='{indicator.pk}']")).locator(
+        "summary"
+    ).click()
     page.locator(f"input[name=indicators][value='{indicator.pk}']").check()
     page.get_by_label("Family Help", exact=True).check()
     page.get_by_role("button", name="Record decision").click()
@@ -199,6 +203,13 @@ def _prepared(practitioner, family, *, purpose="ADVICE", consent=True):
     consultation_child_add(consultation=consultation, child=family["child"], added_by=practitioner)
     if consent:
         _consented(family, practitioner)
+    if purpose == "REFERRAL":
+        # A referral rests on the child's level of need, recorded at the Spectrum step.
+        level_recorded(
+            family["child"],
+            practitioner,
+            "IMMEDIATE_PROTECTION" if not consent else "FAMILY_HELP_ASSESSMENT",
+        )
     return Consultation.objects.get(pk=consultation.pk)
 
 

@@ -16,7 +16,7 @@ from referrals.services import (
 )
 from tests.locality.conftest import postcode_tables, postcodes  # noqa: F401 - fixtures
 from tests.referrals.conftest import rugby_family  # noqa: F401 - fixture
-from tests.referrals.helpers import fill_in_the_call
+from tests.referrals.helpers import fill_in_the_call, level_recorded
 
 
 @pytest.fixture
@@ -58,6 +58,7 @@ def refer(practitioner, fc_manager, rugby_family):  # noqa: F811
             link=link,
             outcome=outcome,
             decided_by=practitioner,
+            spectrum_decision=level_recorded(child, practitioner, outcome),
             postcode="" if child.addresses.exists() else rugby_family["postcode"],
         )
         consultation_submit(consultation=consultation, submitted_by=practitioner)

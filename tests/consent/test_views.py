@@ -17,7 +17,9 @@ def test_the_consent_page_shows_each_purpose_with_the_gates_answer(client_for, f
     )
 
     content = response.content.decode()
-    assert content.count("Cannot go ahead yet") == 4
+    assert content.count("Cannot go ahead yet") == 3
+    # Immediate protection never waits for consent: the panel says what is still needed instead.
+    assert "Still needed: the reason consent is not sought" in content
     assert "Consent is needed from a person with parental responsibility." in content
     assert "How to explain consent to the family" in content
 

@@ -151,3 +151,36 @@ def test_a_page_of_the_letter_is_attached_to_the_test_report_as_png(decide, reco
     assert png.stat().st_size > 5_000
     record_property("letter_png", str(png))
     print(f"Letter page 1 rendered to {png}")
+
+
+def _pages_by_pdftotext(pdf: bytes, tmp_path) -> list[str]:
+    """The letter as poppler's pdftotext reads it, one string per page (pages split at \\f)."""
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return [re.sub(r"\s+", " ", page).strip() for page in out.split("\f") if page.strip()]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_the_letter_reads_as_a_letter_with_next_steps_once_and_no_rule_text(
+    decide, practitioner, tmp_path
+):
+    practitioner.phone = "01926 555 0101"
+    practitioner.save(update_fields=["phone"])
+    consultation = decide(Outcome.ADVICE, children=("child", "teenager"))
+
+    pages = _pages_by_pdftotext(bytes(_rendered(consultation).pdf), tmp_path)
+    text = " ".join(pages)
+
+    assert "Dear " in text
+    assert "Direct line 01926 555 0101" in text
+    # The same team and next steps for both children: said once, not per child.
+    assert text.count("Contact: ") == 1
+    assert text.count("We gave advice, information and guidance") == 1
+    assert "at least" not in text and "framework's rule" not in text
+    # No page holds only the sign-off (the footer line aside).
+    for page in pages:
+        body = re.sub(r"FC-\d{4}-\d+ · page \d+ of \d+", "", page).strip()
+        assert not body.startswith("Yours sincerely"), page

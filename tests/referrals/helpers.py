@@ -28,3 +28,16 @@ def fill_in_the_call(consultation: Consultation, user, **changes) -> Consultatio
         version=consultation.version,
         saved_by=user,
     )
+
+
+def level_recorded(child, user, outcome: str = "FAMILY_HELP_ASSESSMENT", *, consultation=None):
+    """The child's level of need recorded as the Spectrum step would (one indicator at the
+    outcome's level, replacing any current decision), for an outcome that needs one; None
+    otherwise. The demo's referrals record theirs the same way."""
+    from familyfirst.demo_cases import DEMO_LEVEL, level_recorded_for_referral
+
+    if str(outcome) not in DEMO_LEVEL:
+        return None
+    return level_recorded_for_referral(
+        child, str(outcome), practitioner=user, consultation=consultation
+    )

@@ -13,6 +13,7 @@ from audit.models import AccessLog
 from cases.models import Case
 from conftest import verified_client
 from consent.models import ConsentException, ConsentRecord
+from familyfirst.demo_cases import DEMO_LEVEL as REFERRAL_LEVEL
 from people.models import Person, PersonName
 from referrals.models import (
     AuthorisationStatus,
@@ -39,7 +40,20 @@ def _authorise(consultation_id) -> str:
     )
 
 
+def _with_level(child: dict) -> dict:
+    """A referral needs a recorded level of need: a child referred without indicators of their
+    own is given one indicator at the outcome's level, as the caller of the API would send."""
+    level = REFERRAL_LEVEL.get(child.get("outcome", ""))
+    if level is None or "indicator_ids" in child:
+        return child
+    from spectrum.models import Indicator
+
+    chosen = Indicator.objects.filter(framework__status="PUBLISHED", level=level).first()
+    return {**child, "indicator_ids": [chosen.pk], "decided_level": level, "rationale": "As found"}
+
+
 def _body(*children, purpose="ADVICE", **extra) -> dict:
+    children = [_with_level(child) for child in children]
     return {
         "caller": {
             "name": "Priya Shah",

@@ -1,6 +1,8 @@
 """The consultation journey through its pages, as a practitioner uses them without JavaScript
 (and the JSON answers the autosave script relies on)."""
 
+import uuid
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
@@ -26,8 +28,9 @@ from referrals.services import (
     consultation_start,
 )
 from spectrum.models import Framework, LevelCode
+from spectrum.selectors import decision_current_for_person
 from spectrum.services import spectrum_decision_record
-from tests.referrals.helpers import fill_in_the_call
+from tests.referrals.helpers import fill_in_the_call, level_recorded
 
 
 def _decide(child, level, user, consultation=None):
@@ -66,7 +69,7 @@ def draft(practitioner):
     return consultation_start(practitioner=practitioner)
 
 
-def _give_referral_consent(family, user):
+def _ready_to_refer(family, user):
     consent_record_answer(
         child=family["child"],
         purpose=Purpose.REFERRAL,
@@ -76,6 +79,8 @@ def _give_referral_consent(family, user):
         capacity=Capacity.PARENTAL_RESPONSIBILITY,
         method=Method.VERBAL,
     )
+    # A referral also needs the child's level of need recorded (the Spectrum step).
+    level_recorded(family["child"], user)
 
 
 def test_starting_a_consultation_opens_the_caller_step_with_the_clock_running(practitioner):
@@ -334,9 +339,24 @@ def test_none_of_these_leads_to_adding_a_new_person_and_back(practitioner, draft
     )
 
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert response["Location"].startswith(_url("step-children", draft) + "?person=")
-    page = client.get(response["Location"]).content.decode()
-    assert "Add Baby Quinlan to this consultation" in page
+    assert response["Location"].startswith(_url("step-children", draft) + "?from_search=")
+    # Back at the step, the new person has joined the consultation: no second click.
+    page = client.get(response["Location"], follow=True).content.decode()
+    assert "Baby Quinlan has joined this consultation" in page
+    assert [str(link.child) for link in draft.children.all()] == ["Baby Quinlan"]
+    assert "Add Baby Quinlan to this consultation" not in page
+
+
+def test_a_person_someone_else_created_does_not_join_from_the_address_alone(
+    practitioner, family, draft
+):
+    client = verified_client(practitioner)
+    url = f"{_url('step-children', draft)}?from_search={uuid.uuid4()}&person={family['child'].pk}"
+
+    page = client.get(url, follow=True).content.decode()
+
+    assert not draft.children.exists()
+    assert f"Add {family['child']} to this consultation" in page
 
 
 def test_someone_the_practitioner_cannot_see_cannot_be_added(practitioner, family, draft):
@@ -419,26 +439,55 @@ def test_a_return_address_elsewhere_is_ignored(practitioner, family):
     assert response["Location"] == reverse("consent:child-consent", args=[family["child"].pk])
 
 
-def test_a_spectrum_decision_made_from_the_consultation_is_linked_to_it(
-    practitioner, family, draft
+def test_a_spectrum_decision_made_from_the_consultation_returns_to_it_and_is_linked_to_it(
+    practitioner, rugby_family, draft
 ):
-    consultation_child_add(consultation=draft, child=family["child"], added_by=practitioner)
+    consent_record_answer(
+        child=rugby_family["child"],
+        purpose=Purpose.REFERRAL,
+        status=ConsentStatus.GIVEN,
+        recorded_by=practitioner,
+        given_by=rugby_family["mother"],
+        capacity=Capacity.PARENTAL_RESPONSIBILITY,
+        method=Method.VERBAL,
+    )
+    link = consultation_child_add(
+        consultation=draft, child=rugby_family["child"], added_by=practitioner
+    )
     framework = Framework.objects.get(status="PUBLISHED")
     indicator = framework.indicators.filter(level=LevelCode.FAMILY_HELP).first()
     client = verified_client(practitioner)
-    picker = reverse("spectrum:decision-picker", args=[family["child"].pk])
-    query = f"?consultation={draft.pk}&next={_url('step-spectrum', draft)}"
-    assert "Back to consultation" in client.get(picker + query).content.decode()
+    step = client.get(_url("step-spectrum", draft)).content.decode()
+    picker = step.split("Choose indicators and decide")[0].rsplit('href="', 1)[1].split('"')[0]
+    picker = picker.replace("&amp;", "&")
+    assert "Back to the consultation" in client.get(picker).content.decode()
 
     response = client.post(
-        picker + query,
+        picker,
         {"action": "record", "indicators": [indicator.pk], "decided_level": LevelCode.FAMILY_HELP},
     )
 
     assert response["Location"] == _url("step-spectrum", draft)
-    decision = family["child"].spectrum_decisions.get()
+    step = client.get(response["Location"]).content.decode()
+    assert "in this consultation" in step
+    assert indicator.text.split(" ")[0] in step  # the chosen indicators, in the step summary
+    _outcome(client, draft, link, outcome=Outcome.FAMILY_HELP_ASSESSMENT)
+    decision = rugby_family["child"].spectrum_decisions.get()
     assert decision.consultation == draft
-    assert "in this consultation" in client.get(response["Location"]).content.decode()
+
+
+def test_a_return_address_on_another_site_is_not_followed_by_the_picker(practitioner, family):
+    framework = Framework.objects.get(status="PUBLISHED")
+    indicator = framework.indicators.filter(level=LevelCode.EARLY_SUPPORT).first()
+    picker = reverse("spectrum:decision-picker", args=[family["child"].pk])
+    client = verified_client(practitioner)
+
+    response = client.post(
+        f"{picker}?next=https://attacker.example/",
+        {"action": "record", "indicators": [indicator.pk], "decided_level": "EARLY_SUPPORT"},
+    )
+
+    assert response["Location"] == reverse("spectrum:decision-history", args=[family["child"].pk])
 
 
 def _outcome(client, consultation, link, **data):
@@ -482,7 +531,7 @@ def test_the_routing_proposal_and_its_reasons_are_shown_and_can_be_overridden_wi
 ):
     from locality.models import RoutingOverride, Team
 
-    _give_referral_consent(rugby_family, practitioner)
+    _ready_to_refer(rugby_family, practitioner)
     link = consultation_child_add(
         consultation=draft, child=rugby_family["child"], added_by=practitioner
     )
@@ -514,7 +563,7 @@ def test_the_routing_proposal_and_its_reasons_are_shown_and_can_be_overridden_wi
 def test_submitting_lists_what_is_missing_then_sends_referrals_to_a_manager(
     practitioner, rugby_family, draft
 ):
-    _give_referral_consent(rugby_family, practitioner)
+    _ready_to_refer(rugby_family, practitioner)
     link = consultation_child_add(
         consultation=draft, child=rugby_family["child"], added_by=practitioner
     )
@@ -623,13 +672,16 @@ def test_an_outcome_a_manager_returned_must_be_looked_at_again_before_resubmitti
 ):
     from referrals.services import consultation_child_return, consultation_submit
 
-    _give_referral_consent(rugby_family, practitioner)
+    _ready_to_refer(rugby_family, practitioner)
     link = consultation_child_add(
         consultation=draft, child=rugby_family["child"], added_by=practitioner
     )
     fill_in_the_call(draft, practitioner)
     link = consultation_child_decide(
-        link=link, outcome=Outcome.EARLY_SUPPORT_REFERRAL, decided_by=practitioner
+        link=link,
+        outcome=Outcome.EARLY_SUPPORT_REFERRAL,
+        decided_by=practitioner,
+        spectrum_decision=decision_current_for_person(person=rugby_family["child"]),
     )
     consultation_submit(consultation=draft, submitted_by=practitioner)
     consultation_child_return(link=link, manager=fc_manager, note="Check the postcode")
@@ -684,7 +736,10 @@ def test_the_family_history_shows_a_siblings_open_case_with_its_team(
         consultation=earlier, child=rugby_family["teenager"], added_by=practitioner
     )
     link = consultation_child_decide(
-        link=link, outcome=Outcome.FAMILY_HELP_ASSESSMENT, decided_by=practitioner
+        link=link,
+        outcome=Outcome.FAMILY_HELP_ASSESSMENT,
+        decided_by=practitioner,
+        spectrum_decision=level_recorded(rugby_family["teenager"], practitioner),
     )
     consultation_submit(consultation=earlier, submitted_by=practitioner)
     consultation_child_authorise(link=link, manager=fc_manager)

@@ -21,7 +21,7 @@ from referrals.services import (
     consultation_submit,
     consultations_clock_sweep,
 )
-from tests.referrals.helpers import fill_in_the_call
+from tests.referrals.helpers import fill_in_the_call, level_recorded
 
 
 def _consent(family, user):
@@ -89,7 +89,10 @@ def test_an_authorised_referral_opens_a_case_in_the_locality_team_with_a_45_work
         consultation=consultation, child=rugby_family["child"], added_by=practitioner
     )
     link = consultation_child_decide(
-        link=link, outcome=Outcome.FAMILY_HELP_ASSESSMENT, decided_by=practitioner
+        link=link,
+        outcome=Outcome.FAMILY_HELP_ASSESSMENT,
+        decided_by=practitioner,
+        spectrum_decision=level_recorded(link.child, practitioner, Outcome.FAMILY_HELP_ASSESSMENT),
     )
     fill_in_the_call(consultation, practitioner)
     consultation_submit(consultation=consultation, submitted_by=practitioner)
@@ -111,7 +114,10 @@ def test_nobody_authorises_their_own_decision(fc_manager, rugby_family):
         consultation=consultation, child=rugby_family["child"], added_by=fc_manager
     )
     link = consultation_child_decide(
-        link=link, outcome=Outcome.EARLY_SUPPORT_REFERRAL, decided_by=fc_manager
+        link=link,
+        outcome=Outcome.EARLY_SUPPORT_REFERRAL,
+        decided_by=fc_manager,
+        spectrum_decision=level_recorded(link.child, fc_manager, Outcome.EARLY_SUPPORT_REFERRAL),
     )
 
     with pytest.raises(ConsultationError, match="Nobody can authorise their own decision"):
@@ -134,7 +140,10 @@ def test_immediate_protection_is_urgent_and_emails_the_macpt_inbox(
         consultation=consultation, child=rugby_family["child"], added_by=practitioner
     )
     link = consultation_child_decide(
-        link=link, outcome=Outcome.IMMEDIATE_PROTECTION, decided_by=practitioner
+        link=link,
+        outcome=Outcome.IMMEDIATE_PROTECTION,
+        decided_by=practitioner,
+        spectrum_decision=level_recorded(link.child, practitioner, Outcome.IMMEDIATE_PROTECTION),
     )
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -151,19 +151,33 @@ def test_the_reasons_explain_the_cumulative_rule_in_plain_words_when_it_applies(
 
     assert suggestion.reasons[-1] == (
         "4 Early Support indicators across 3 domains (Health; Education; Housing, employment "
-        "and finance) meet this framework's rule of at least 4 across at least 3 domains. A "
-        "combination of lower-level needs can raise overall risk, so consider Family Help."
+        "and finance). A combination of lower-level needs can raise overall risk, so consider "
+        "Family Help."
     )
+    assert "at least" not in " ".join(suggestion.reasons)  # no internal rule text
 
 
-def test_the_reasons_say_when_the_cumulative_rule_is_not_reached():
+def test_one_lower_level_need_adds_no_claim_about_a_rule():
     suggestion = level_suggest(indicators=early_support(1, 1), rule=RULE)
 
-    assert suggestion.reasons == (
-        "The one selected indicator is at Early Support.",
-        "1 Early Support indicator across 1 domain (Health) does not reach this framework's "
-        "rule of at least 4 across at least 3 domains.",
+    assert suggestion.reasons == ("The one selected indicator is at Early Support.",)
+
+
+def test_lower_level_needs_in_three_domains_prompt_the_practitioner_to_consider_more():
+    suggestion = level_suggest(indicators=early_support(3, 3), rule=RULE)
+
+    assert suggestion.level == ES  # a prompt, not a raised suggestion
+    assert suggestion.reasons[-1] == (
+        "Lower-level needs appear in 3 domains (Health; Education; Housing, employment and "
+        "finance). Together they can raise overall risk: consider whether Family Help is needed."
     )
+    assert "rule" not in suggestion.reasons[-1]
+
+
+def test_lower_level_needs_in_two_domains_are_not_a_prompt_yet():
+    suggestion = level_suggest(indicators=early_support(2, 2), rule=RULE)
+
+    assert len(suggestion.reasons) == 1
 
 
 def test_an_immediate_protection_indicator_adds_a_reason_to_act_straight_away():
