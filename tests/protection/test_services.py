@@ -263,7 +263,7 @@ def test_one_macpt_alert_per_family_not_per_child(
         consultation_start,
         consultation_submit,
     )
-    from tests.referrals.helpers import fill_in_the_call
+    from tests.referrals.helpers import fill_in_the_call, level_recorded
 
     children = [rugby_family["child"], second_child]
     consultation = consultation_start(practitioner=practitioner)
@@ -285,6 +285,9 @@ def test_one_macpt_alert_per_family_not_per_child(
                 outcome=Outcome.IMMEDIATE_PROTECTION,
                 decided_by=practitioner,
                 postcode=rugby_family["postcode"],
+                spectrum_decision=level_recorded(
+                    child, practitioner, Outcome.IMMEDIATE_PROTECTION, consultation=consultation
+                ),
             )
         )
     consultation_submit(consultation=consultation, submitted_by=practitioner)

@@ -202,6 +202,7 @@ def test_the_outcome_step_shows_the_banner_while_the_call_is_a_draft(
         consultation_child_decide,
         consultation_start,
     )
+    from tests.referrals.helpers import level_recorded
 
     child = rugby_family["child"]
     consent_exception_record(
@@ -215,7 +216,12 @@ def test_the_outcome_step_shows_the_banner_while_the_call_is_a_draft(
     consultation = consultation_start(practitioner=practitioner)
     link = consultation_child_add(consultation=consultation, child=child, added_by=practitioner)
     consultation_child_decide(
-        link=link, outcome=Outcome.IMMEDIATE_PROTECTION, decided_by=practitioner
+        link=link,
+        outcome=Outcome.IMMEDIATE_PROTECTION,
+        decided_by=practitioner,
+        spectrum_decision=level_recorded(
+            child, practitioner, Outcome.IMMEDIATE_PROTECTION, consultation=consultation
+        ),
     )
 
     page = client_for("practitioner").get(reverse("referrals:step-outcome", args=[consultation.pk]))
