@@ -266,6 +266,19 @@ SPECTACULAR_SETTINGS = {
         "KinshipArrangementEnum": "plans.models.KinshipArrangement",
         "PlanFlagKindEnum": "plans.forms.FLAG_CHOICES",
         "PersonFlagKindEnum": "people.models.FlagKind",
+        "MeetingStatusEnum": "protection.models.StrategyStatus",  # and ConferenceStatus: the same two values
+        "StrategyDecisionEnum": "protection.models.StrategyDecision",
+        "StrategyAgencyEnum": "protection.models.Agency",
+        "EnquiryStatusEnum": "protection.models.EnquiryStatus",
+        "EnquiryOutcomeEnum": "protection.models.EnquiryOutcome",
+        "ConferenceKindEnum": "protection.models.ConferenceKind",
+        "ConferenceDecisionEnum": "protection.models.ConferenceDecision",
+        "CategoryOfAbuseEnum": "protection.models.CategoryOfAbuse",
+        "ProtectionPlanEndReasonEnum": "protection.models.PlanEndReason",
+        "AssessmentKindEnum": "pathway.models.AssessmentKind",
+        "AssessmentVersionStatusEnum": "pathway.models.VersionStatus",
+        "SpectrumLevelEnum": "spectrum.models.LevelCode",
+        "ConsultationOutcomeEnum": "referrals.models.Outcome",
     },
 }
 

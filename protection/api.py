@@ -159,7 +159,7 @@ class PlanCensusSerializer(serializers.Serializer):
         return [c.held_on.isoformat() for c in obj.reviews.all() if c.held_on]
 
 
-class PlanSerializer(_CaseFields):
+class ProtectionPlanSerializer(_CaseFields):
     lead = serializers.StringRelatedField()
     next_review_due = serializers.SerializerMethodField()
     census = PlanCensusSerializer(source="*", read_only=True)
@@ -254,7 +254,7 @@ ConferenceListApi, ConferenceDetailApi = _list_view(
 )
 PlanListApi, PlanDetailApi = _list_view(
     "Child protection plans",
-    PlanSerializer,
+    ProtectionPlanSerializer,
     plans_visible_to,
     ["reviews"],
     plan_get_for_user,
