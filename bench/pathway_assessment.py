@@ -29,24 +29,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fc_bench")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("SECURE_HTTPS", "false")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "familyfirst.settings")
 RESULTS = ROOT / "bench" / "results"
 TARGET_P95_MS = 150
 TARGET_STATEMENTS = 15
 
-from bench.common import DatabaseTimer, ensure_database, percentile, summary  # noqa: E402
+from bench.common import DatabaseTimer, django_start, percentile, summary  # noqa: E402
 
-ensure_database(os.environ["DATABASE_URL"])
+django_start()
 
-import django  # noqa: E402
-
-django.setup()
 
 import time  # noqa: E402
 

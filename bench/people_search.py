@@ -30,21 +30,11 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fc_bench")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("SECURE_HTTPS", "false")
-os.environ.setdefault("REQUIRE_MFA", "false")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "familyfirst.settings")
 RESULTS = ROOT / "bench" / "results"
 
-import django  # noqa: E402
+from bench.common import DatabaseTimer, django_start, summary  # noqa: E402
 
-from bench.common import DatabaseTimer, summary  # noqa: E402
-
-django.setup()
+django_start(REQUIRE_MFA="false")
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402

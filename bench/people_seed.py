@@ -25,21 +25,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fc_bench")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "familyfirst.settings")
 RESULTS = ROOT / "bench" / "results"
 
+from bench.common import django_start  # noqa: E402
 
-from bench.common import ensure_database  # noqa: E402
-
-ensure_database(os.environ["DATABASE_URL"])
-
-import django  # noqa: E402
-
-django.setup()
+django_start()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
