@@ -2,7 +2,6 @@
 Celery worker on Redis, it gives every front-door figure exactly as the live count does, and a
 change to a summarised day is counted live until that day is refreshed again."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -17,7 +16,12 @@ from dashboards.summary import SummaryError, contact_day_refresh, days_to_refres
 from dashboards.tasks import contact_days_refresh
 from referrals.models import Consultation, Outcome
 from tests.dashboards.helpers import at, consultation, decision, team
-from tests.workers import celery_worker, redis_server, smtp_sink  # noqa: F401 - fixtures
+from tests.workers import (  # noqa: F401 - fixtures
+    celery_worker,
+    redis_server,
+    smtp_sink,
+    wait_for_worker,
+)
 
 
 def _known_contacts(practitioner, fc_manager):
@@ -84,15 +88,6 @@ def _summary_read(filters) -> bool:
     return any('dashboards_contactday"' in q["sql"] for q in queries.captured_queries)
 
 
-def _wait_for(condition, *, worker, seconds=90):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"Timed out. Worker log:\n{worker.log.read_text()[-3000:]}")
-
-
 @pytest.mark.worker
 def test_the_summary_refreshed_by_the_worker_gives_every_front_door_figure_as_counted_live(
     celery_worker,  # noqa: F811
@@ -109,7 +104,7 @@ def test_the_summary_refreshed_by_the_worker_gives_every_front_door_figure_as_co
 
     contact_days_refresh.delay()
     wanted = set(days_to_refresh())
-    _wait_for(
+    wait_for_worker(
         lambda: (
             set(
                 ContactDayRefresh.objects.filter(fresh=True, day__in=wanted).values_list(
@@ -131,7 +126,9 @@ def test_the_summary_refreshed_by_the_worker_gives_every_front_door_figure_as_co
         ContactDay.objects.values_list("day", "code", "purpose", "outcome", "team", "referral", "n")
     )
     contact_days_refresh.delay([str(today - timedelta(days=5))])
-    _wait_for(lambda: celery_worker.log.read_text().count("succeeded") >= 2, worker=celery_worker)
+    wait_for_worker(
+        lambda: celery_worker.log.read_text().count("succeeded") >= 2, worker=celery_worker
+    )
     assert (
         sorted(
             ContactDay.objects.values_list(
