@@ -18,6 +18,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -188,6 +189,12 @@ class Period:
         kind = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}[self.name]
         return kind(path, tzinfo=UK)
 
+    def start_of_field(self, path: str):
+        """The period's start for a date field (no time zone: it is already a UK day)."""
+        if self.name == "day":
+            return F(path)
+        return {"week": TruncWeek, "month": TruncMonth}[self.name](path, output_field=DateField())
+
     def start_of(self, day: date) -> date:
         if self.name == "week":
             return day - timedelta(days=day.weekday())
@@ -219,7 +226,7 @@ def _as_date(value):
 
 @dataclass(frozen=True)
 class ContactCell:
-    """How many contacts share one day, source, purpose, outcome, locality and referral state."""
+    """How many contacts share one day (or the week or month starting on ``day``), source, purpose, outcome, locality and referral state."""
 
     day: date
     code: str
@@ -278,6 +285,9 @@ def contact_cells(filters: Filters, *, today: date | None = None) -> list[Contac
     summarised) is counted live. The cells are the same either way (tests/dashboards/
     test_contact_summary.py)."""
     today = today or timezone.localdate()
+    # Grouped by the trend's period (a day, or the week or month it starts: ``period_for``), the
+    # only use the figures make of the date, so a year is a few hundred cells, not thousands.
+    period = period_for(filters, DAY)
     fresh: list[date] = []
     # The summary is kept true by PostgreSQL triggers (dashboards/migrations/0004): elsewhere
     # (the SQLite fallback, docs/adr/0001) every day is counted live.
@@ -293,10 +303,11 @@ def contact_cells(filters: Filters, *, today: date | None = None) -> list[Contac
     cells = []
     if fresh:
         cells += [
-            ContactCell(n=row.pop("n"), **row)
+            ContactCell(n=row.pop("n"), day=_as_date(row.pop("start")), **row)
             for row in ContactDay.objects.filter(filters.team_q("team"), day__in=fresh)
             .order_by()
-            .values("day", "code", "purpose", "outcome", "referral")
+            .annotate(start=period.start_of_field("day"))
+            .values("start", "code", "purpose", "outcome", "referral")
             .annotate(district=district, n=Sum("n"))
         ]
     fresh_days = set(fresh)
@@ -309,11 +320,15 @@ def contact_cells(filters: Filters, *, today: date | None = None) -> list[Contac
                 consultation__received_at__gte=span.since, consultation__received_at__lt=span.until
             )
         cells += [
-            ContactCell(n=row.pop("n"), day=_as_date(row.pop("day")), **row)
+            ContactCell(n=row.pop("n"), day=_as_date(row.pop("start")), **row)
             for row in ConsultationChild.objects.filter(filters.team_q("team"), received)
             .order_by()
-            .annotate(**_contact_groups(), district=district)
-            .values("day", "code", "purpose", "outcome", "district", "referral")
+            .annotate(
+                **_contact_groups(),
+                district=district,
+                start=period.trunc("consultation__received_at"),
+            )
+            .values("start", "code", "purpose", "outcome", "district", "referral")
             .annotate(n=Count("pk"))
         ]
     return cells
