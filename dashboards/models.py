@@ -76,3 +76,37 @@ class DipReview(models.Model):
 
     def __str__(self):
         return f"Review of {self.decision_id}"
+
+
+class ContactDay(models.Model):
+    """The front door's contacts of one whole past UK day, counted by everything the contact
+    figures divide them by (docs/adr/0011, "The summary"): written only by
+    ``dashboards.summary.contact_days_refresh``, which re-computes a day in full."""
+
+    day = models.DateField()
+    code = models.CharField(max_length=3)  # CIN census referral source code
+    purpose = models.CharField(max_length=10, blank=True)
+    outcome = models.CharField(max_length=28, blank=True)
+    team = models.ForeignKey(
+        "locality.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    referral = models.BooleanField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "team"], name="dashboards_contactday_day")]
+
+    def __str__(self):
+        return f"{self.day}: {self.n} contacts ({self.code}, {self.outcome or 'no outcome'})"
+
+
+class ContactDayRefresh(models.Model):
+    """A day whose ContactDay rows are complete (``fresh``). A change to one of the day's
+    contacts marks it not fresh, and until it is refreshed again the day is counted live."""
+
+    day = models.DateField(unique=True)
+    fresh = models.BooleanField(default=False)
+    refreshed_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"{self.day}: {'fresh' if self.fresh else 'to be refreshed'}"

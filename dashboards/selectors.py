@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Avg,
     BooleanField,
     Case,
     CharField,
     Count,
+    DateField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -35,7 +37,7 @@ from cases.models import OPEN_STATUSES, CaseLevel, CaseStatus
 from cases.models import Case as CaseRecord
 from cases.selectors import team_members_who_can_hold
 from consent.models import ConsentException, ExceptionReason
-from dashboards.models import DipReview, Verdict
+from dashboards.models import ContactDay, ContactDayRefresh, DipReview, Verdict
 from dashboards.overdue import overdue_providers
 from familyfirst.clocks import UK
 from letters.models import Letter, LetterStatus
@@ -187,6 +189,12 @@ class Period:
         kind = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}[self.name]
         return kind(path, tzinfo=UK)
 
+    def start_of_field(self, path: str):
+        """The period's start for a date field (no time zone: it is already a UK day)."""
+        if self.name == "day":
+            return F(path)
+        return {"week": TruncWeek, "month": TruncMonth}[self.name](path, output_field=DateField())
+
     def start_of(self, day: date) -> date:
         if self.name == "week":
             return day - timedelta(days=day.weekday())
@@ -218,7 +226,7 @@ def _as_date(value):
 
 @dataclass(frozen=True)
 class ContactCell:
-    """How many contacts share one day, source, purpose, outcome, locality and referral state."""
+    """How many contacts share one day (or the week or month starting on ``day``), source, purpose, outcome, locality and referral state."""
 
     day: date
     code: str
@@ -232,27 +240,98 @@ class ContactCell:
 NOT_ROUTED = "Not routed to a team"
 
 
-def contact_cells(filters: Filters) -> list[ContactCell]:
-    """The contacts in the dates, counted by every way the five contact figures divide them: one
-    grouped query they share (``front_door_figures``), rather than five joins of the
-    consultations to their children."""
-    return [
-        ContactCell(n=row.pop("n"), day=_as_date(row.pop("day")), **row)
-        for row in _contacts(filters)
-        .annotate(
-            day=TruncDate("consultation__received_at", tzinfo=UK),
-            code=_source_code("consultation__caller_agency_type"),
-            purpose=F("consultation__purpose"),
-            district=Coalesce("team__district__name", Value(NOT_ROUTED)),
-            referral=Case(
-                When(_is_referral(), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
-        .values("day", "code", "purpose", "outcome", "district", "referral")
+def _contact_groups() -> dict:
+    """What the contact figures divide the contacts by, besides the outcome and the team."""
+    return {
+        "day": TruncDate("consultation__received_at", tzinfo=UK),
+        "code": _source_code("consultation__caller_agency_type"),
+        "purpose": F("consultation__purpose"),
+        "referral": Case(
+            When(_is_referral(), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    }
+
+
+def live_contact_counts(contacts):
+    """Group ``contacts`` (ConsultationChild rows) by every way the contact figures divide them,
+    keeping the team: what the daily summary stores (``dashboards.summary``)."""
+    return (
+        contacts.annotate(**_contact_groups())
+        .values("day", "code", "purpose", "outcome", "team_id", "referral")
         .annotate(n=Count("pk"))
-    ]
+    )
+
+
+def _runs(days: list[date]) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) runs."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and runs[-1][1] + timedelta(days=1) == day:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return [(first, last) for first, last in runs]
+
+
+def contact_cells(filters: Filters, *, today: date | None = None) -> list[ContactCell]:
+    """The contacts in the dates, counted by every way the five contact figures divide them: one
+    grouped read they share (``front_door_figures``), rather than five joins of the
+    consultations to their children.
+
+    Whole past days that the summary holds fresh (``ContactDayRefresh``) are read from
+    ``ContactDay``; every other day (today, and any day changed since it was summarised or never
+    summarised) is counted live. The cells are the same either way (tests/dashboards/
+    test_contact_summary.py)."""
+    today = today or timezone.localdate()
+    # Grouped by the trend's period (a day, or the week or month it starts: ``period_for``), the
+    # only use the figures make of the date, so a year is a few hundred cells, not thousands.
+    period = period_for(filters, DAY)
+    fresh: list[date] = []
+    # The summary is kept true by PostgreSQL triggers (dashboards/migrations/0004): elsewhere
+    # (the SQLite fallback, docs/adr/0001) every day is counted live.
+    if filters.start < today and connection.vendor == "postgresql":
+        fresh = sorted(
+            ContactDayRefresh.objects.filter(
+                day__gte=filters.start,
+                day__lte=min(filters.end, today - timedelta(days=1)),
+                fresh=True,
+            ).values_list("day", flat=True)
+        )
+    district = Coalesce("team__district__name", Value(NOT_ROUTED))
+    cells = []
+    if fresh:
+        cells += [
+            ContactCell(n=row.pop("n"), day=_as_date(row.pop("start")), **row)
+            for row in ContactDay.objects.filter(filters.team_q("team"), day__in=fresh)
+            .order_by()
+            .annotate(start=period.start_of_field("day"))
+            .values("start", "code", "purpose", "outcome", "referral")
+            .annotate(district=district, n=Sum("n"))
+        ]
+    fresh_days = set(fresh)
+    live = _runs([day for day in filters.days() if day not in fresh_days])
+    if live:
+        received = Q()
+        for first, last in live:
+            span = Filters(start=first, end=last)
+            received |= Q(
+                consultation__received_at__gte=span.since, consultation__received_at__lt=span.until
+            )
+        cells += [
+            ContactCell(n=row.pop("n"), day=_as_date(row.pop("start")), **row)
+            for row in ConsultationChild.objects.filter(filters.team_q("team"), received)
+            .order_by()
+            .annotate(
+                **_contact_groups(),
+                district=district,
+                start=period.trunc("consultation__received_at"),
+            )
+            .values("start", "code", "purpose", "outcome", "district", "referral")
+            .annotate(n=Count("pk"))
+        ]
+    return cells
 
 
 def _tally(cells, key) -> dict:

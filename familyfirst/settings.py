@@ -362,6 +362,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "plans.tasks.plan_reviews_overdue_warn",
         "schedule": 3600.0,
     },
+    "dashboards-contact-days": {
+        "task": "dashboards.tasks.contact_days_refresh",
+        "schedule": 900.0,
+    },
 }
 
 # Plans (plans/, docs/plans.md): how often each level's plan is reviewed.

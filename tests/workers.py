@@ -70,6 +70,16 @@ def wait_for_port(port: int, *, timeout: float = 15, up: bool = True) -> None:
     raise TimeoutError(f"Port {port} did not come {'up' if up else 'down'}")
 
 
+def wait_for_worker(condition, *, worker: "CeleryProcess", seconds: float = 90) -> None:
+    """Poll ``condition`` until it holds; on timeout, fail showing the end of the worker's log."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"Timed out. Worker log:\n{worker.log.read_text()[-3000:]}")
+
+
 def _stop(process: subprocess.Popen, *, sig=signal.SIGTERM, timeout: float = 10) -> None:
     if process.poll() is not None:
         return
