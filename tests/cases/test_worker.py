@@ -1,23 +1,13 @@
 """The receiving team's email, sent by a real Celery worker on Redis: once per case."""
 
-import time
-
 import pytest
 
 from cases.models import Case
 from cases.tasks import case_arrival_notify
 from tests.workers import celery_worker, redis_server, smtp_sink  # noqa: F401 - fixtures
+from tests.workers import wait_for_worker as _wait_for
 
 pytestmark = pytest.mark.worker
-
-
-def _wait_for(condition, *, worker, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"Timed out. Worker log:\n{worker.log.read_text()[-3000:]}")
 
 
 def test_an_authorised_referral_emails_the_receiving_team_once_from_the_worker(

@@ -1,8 +1,6 @@
 """The family's copy, rendered and emailed by a real Celery worker on Redis through a real SMTP
 server, and written to the sharing log once."""
 
-import time
-
 import pytest
 
 from consent.models import SharingRecord
@@ -10,17 +8,9 @@ from pathway.models import FamilyCopy, FamilyCopyStatus
 from pathway.services import family_copy_request, version_sign_off, version_submit
 from tests.pathway.test_services import _fill
 from tests.workers import celery_worker, redis_server, smtp_sink  # noqa: F401 - fixtures
+from tests.workers import wait_for_worker as _wait_for
 
 pytestmark = pytest.mark.worker
-
-
-def _wait_for(condition, *, worker, seconds=90):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"Timed out. Worker log:\n{worker.log.read_text()[-3000:]}")
 
 
 def test_the_worker_emails_the_family_their_pdf_and_logs_the_sharing_once(

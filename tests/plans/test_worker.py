@@ -1,24 +1,14 @@
 """A real Celery worker on a real Redis sends the plan's copies to a real SMTP sink, once."""
 
-import time
-
 import pytest
 
 from consent.models import SharingRecord
 from plans.models import PlanSending, SendingStatus
 from plans.services import plan_send, plan_sending_publish
 from tests.workers import celery_worker, redis_server, smtp_sink  # noqa: F401 - fixtures
+from tests.workers import wait_for_worker as _wait_for
 
 pytestmark = pytest.mark.worker
-
-
-def _wait_for(condition, *, worker, seconds=90):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"Timed out. Worker log:\n{worker.log.read_text()[-3000:]}")
 
 
 def test_sending_the_plan_reaches_the_family_and_each_agency_once_through_the_worker(
