@@ -289,7 +289,9 @@ def version_draft_save(
 # Submitting, returning, signing off ---------------------------------------------------------
 
 
-def version_missing(*, version: AssessmentVersion, content=None) -> list[tuple[str, str]]:
+def version_missing(
+    *, version: AssessmentVersion, content=None, children=None
+) -> list[tuple[str, str]]:
     """What the version still needs before it can be submitted: (part, message) pairs. Given the
     version's ``content`` (pathway.selectors.version_content) it reads nothing more."""
     missing = []
@@ -313,13 +315,17 @@ def version_missing(*, version: AssessmentVersion, content=None) -> list[tuple[s
         missing.append(("review", "Agreement: record whether the family agree"))
     if not version.factors:
         missing.append(("review", "Factors: choose the factors identified (or none identified)"))
-    for child in _children_without_decision(version):
+    for child in _children_without_decision(version, children):
         missing.append(("review", f"Spectrum of Support: record {child}'s level for this version"))
     return missing
 
 
-def _children_without_decision(version: AssessmentVersion) -> list:
-    """The assessment's children with no Spectrum decision recorded since this version began."""
+def _children_without_decision(version: AssessmentVersion, children=None) -> list:
+    """The assessment's children with no Spectrum decision recorded since this version began
+    (one query when the page already holds the ``children``)."""
+    if children is not None:
+        missing = version_spectrum_missing(version=version, child_ids=[c.pk for c in children])
+        return [child for child in children if child.pk in missing]
     assessment = version.assessment
     child_ids = getattr(assessment, "child_ids", None)
     if child_ids is None:

@@ -266,7 +266,11 @@ def assessment_view(request, assessment_id):
             current=current,
             versions=versions,
             content=content,
-            missing=version_missing(version=current, content=content) if current.is_draft else [],
+            missing=version_missing(
+                version=current, content=content, children=assessment.children_list
+            )
+            if current.is_draft
+            else [],
             genogram=genogram(family),
             family=family,
             guidance=guidance,
