@@ -59,6 +59,8 @@ from pathway.services import (  # noqa: E402
     version_submit,
 )
 from people.models import ChronologyEvent, LivesWith, Person, Relationship  # noqa: E402
+from spectrum.selectors import decision_current_for_person, framework_current  # noqa: E402
+from spectrum.services import spectrum_decision_record  # noqa: E402
 
 
 def _staff(team):
@@ -222,12 +224,23 @@ def seed(rng, *, significant=100, system=100):
             "family_agreement": "PARTLY",
             "family_words": fake.sentence(),
             "factors": ["4B", "16A"],
-            "spectrum_level": "FAMILY_HELP",
-            "spectrum_reason": fake.sentence(),
         },
         rows=[],
         saved_by=fhlp,
     )
+    # Each child's level weighed again for this version (docs/pathway.md).
+    framework = framework_current()
+    indicator = framework.indicators.filter(level="FAMILY_HELP").first()
+    for child in children:
+        spectrum_decision_record(
+            person=child,
+            framework=framework,
+            indicator_ids=[indicator.pk],
+            decided_level="FAMILY_HELP",
+            rationale="",
+            decided_by=fhlp,
+            supersedes=decision_current_for_person(person=child),
+        )
     version_submit(version=version, submitted_by=fhlp)
     version_sign_off(version=version, manager=manager)
     second = assessment_revisit(assessment=assessment, by=fhlp, reason="Circumstances changed")

@@ -23,7 +23,6 @@ from pathway.models import (
     FamilyCopyMethod,
     Nature,
     SituationTopic,
-    SpectrumLevel,
     UnderstandingKind,
     Voice,
 )
@@ -246,15 +245,6 @@ class ReviewVersionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    spectrum_level = forms.ChoiceField(
-        label="The Spectrum of Support level now",
-        choices=SpectrumLevel.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    spectrum_reason = forms.CharField(
-        label="Why this level", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -262,8 +252,6 @@ class ReviewVersionForm(forms.Form):
             Field.radios("family_agreement", legend_size=Size.SMALL),
             Field.textarea("family_words", label_size=Size.SMALL),
             Field.checkboxes("factors", legend_size=Size.SMALL, small=True),
-            Field.radios("spectrum_level", legend_size=Size.SMALL),
-            Field.textarea("spectrum_reason", label_size=Size.SMALL),
             form_tag=False,
         )
 
@@ -276,8 +264,6 @@ class ReviewVersionForm(forms.Form):
         factors = data.get("factors") or []
         if AssessmentFactor.F21 in factors and len(factors) > 1:
             self.add_error("factors", "“No factors identified” cannot be chosen with other factors")
-        if data.get("spectrum_level") and not (data.get("spectrum_reason") or "").strip():
-            self.add_error("spectrum_reason", "Say why this is the level now")
         return data
 
 
@@ -521,6 +507,11 @@ class FamilyRelationshipForm(forms.Form):
     parental_responsibility = forms.BooleanField(
         label="The first person holds parental responsibility for the second", required=False
     )
+    family_network = forms.BooleanField(
+        label="Part of the family network (drawn on the ecomap)",
+        help_text="Family and friends the family can turn to for help",
+        required=False,
+    )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -531,6 +522,7 @@ class FamilyRelationshipForm(forms.Form):
             Field.select("kind", label_size=Size.SMALL),
             Field.select("to_person", label_size=Size.SMALL),
             Field.checkbox("parental_responsibility"),
+            Field.checkbox("family_network"),
             button="Add relationship",
         )
 

@@ -157,6 +157,12 @@ class AssessmentVersion(models.Model):
     factors = models.JSONField(default=list, blank=True)
     spectrum_level = models.CharField(max_length=24, choices=SpectrumLevel.choices, blank=True)
     spectrum_reason = models.TextField(blank=True)
+    # The children's Spectrum decisions (spectrum.SpectrumDecision, with their indicators) that the
+    # case worker recorded while drafting this version; linked when it is signed off, and the
+    # level above copied from the highest of them.
+    spectrum_decisions = models.ManyToManyField(
+        "spectrum.SpectrumDecision", blank=True, related_name="assessment_versions"
+    )
 
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(

@@ -35,6 +35,8 @@ from pathway.models import (
 from people.models import ChronologyEvent, LivesWith, Person, Relationship
 from people.restriction import people_hidden_from
 from people.selectors import people_visible_to
+from spectrum.models import SpectrumDecision
+from spectrum.selectors import decisions_current_for_people
 
 CHRONOLOGY_PAGE_SIZE = 50
 # Amber: the assessment is due within this many working days.
@@ -556,6 +558,30 @@ def family_copies_of(*, version: AssessmentVersion) -> list:
     return list(
         FamilyCopy.objects.filter(version=version).defer("pdf").select_related("requested_by")
     )
+
+
+def version_spectrum_decisions(*, version: AssessmentVersion, child_ids) -> dict:
+    """{child id: their current Spectrum decision, or None when none was recorded since the
+    version was started}: what sign-off needs for each child (docs/pathway.md). The indicators
+    come with them; the children are already opened (and logged) with the assessment."""
+    current = decisions_current_for_people(person_ids=list(child_ids))
+    return {
+        pk: decision if decision and decision.decided_at >= version.created_at else None
+        for pk, decision in current.items()
+    }
+
+
+def version_spectrum_missing(*, version: AssessmentVersion, child_ids) -> set:
+    """The children with no current Spectrum decision recorded since the version was started
+    (one query)."""
+    recorded = set(
+        SpectrumDecision.objects.filter(
+            person__in=list(child_ids),
+            superseded_by__isnull=True,
+            decided_at__gte=version.created_at,
+        ).values_list("person_id", flat=True)
+    )
+    return set(child_ids) - recorded
 
 
 def assessment_api_queryset(*, user):

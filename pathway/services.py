@@ -39,7 +39,10 @@ from pathway.models import (
     UnderstandingEntry,
     VersionStatus,
 )
+from pathway.selectors import version_spectrum_decisions, version_spectrum_missing
+from people.models import Person
 from people.services import chronology_event_record, relationship_record
+from spectrum.models import LEVEL_RANK
 
 logger = logging.getLogger(__name__)
 
@@ -286,7 +289,9 @@ def version_draft_save(
 # Submitting, returning, signing off ---------------------------------------------------------
 
 
-def version_missing(*, version: AssessmentVersion, content=None) -> list[tuple[str, str]]:
+def version_missing(
+    *, version: AssessmentVersion, content=None, children=None
+) -> list[tuple[str, str]]:
     """What the version still needs before it can be submitted: (part, message) pairs. Given the
     version's ``content`` (pathway.selectors.version_content) it reads nothing more."""
     missing = []
@@ -310,9 +315,36 @@ def version_missing(*, version: AssessmentVersion, content=None) -> list[tuple[s
         missing.append(("review", "Agreement: record whether the family agree"))
     if not version.factors:
         missing.append(("review", "Factors: choose the factors identified (or none identified)"))
-    if not version.spectrum_level:
-        missing.append(("review", "Spectrum of Support: record the level now"))
+    for child in _children_without_decision(version, children):
+        missing.append(("review", f"Spectrum of Support: record {child}'s level for this version"))
     return missing
+
+
+def _children_without_decision(version: AssessmentVersion, children=None) -> list:
+    """The assessment's children with no Spectrum decision recorded since this version began
+    (one query when the page already holds the ``children``)."""
+    if children is not None:
+        missing = version_spectrum_missing(version=version, child_ids=[c.pk for c in children])
+        return [child for child in children if child.pk in missing]
+    assessment = version.assessment
+    child_ids = getattr(assessment, "child_ids", None)
+    if child_ids is None:
+        child_ids = list(assessment.children.values_list("pk", flat=True))
+    missing = version_spectrum_missing(version=version, child_ids=child_ids)
+    if not missing:
+        return []
+    return list(Person.objects.filter(pk__in=missing).order_by("date_of_birth", "given_name"))
+
+
+def spectrum_recorder_allows(*, user, person_id) -> bool:
+    """Registered with spectrum.scope: a case worker who may write a case's assessments may record
+    the Spectrum decision of a child that an assessment still being drafted on it names."""
+    if not rules.can_work_cases(user):
+        return False
+    drafting = Assessment.objects.filter(
+        children=person_id, versions__status=VersionStatus.DRAFT
+    ).select_related("case")
+    return any(can_write_assessment(user=user, case=each.case) for each in drafting)
 
 
 @transaction.atomic
@@ -394,12 +426,39 @@ def version_sign_off(*, version: AssessmentVersion, manager, note: str = "") -> 
         )
     if version.status != VersionStatus.SUBMITTED:
         raise PathwayError(f"Version {version.number} is not waiting for sign-off")
+    child_ids = list(version.assessment.children.values_list("pk", flat=True))
+    decisions = version_spectrum_decisions(version=version, child_ids=child_ids)
+    without = [pk for pk, decision in decisions.items() if decision is None]
+    if without:
+        names = ", ".join(
+            str(p) for p in Person.objects.filter(pk__in=without).order_by("given_name")
+        )
+        raise PathwayError(
+            f"No Spectrum of Support level was recorded for {names} since version "
+            f"{version.number} was started: return it so the worker records it",
+            field="decision",
+        )
+    chosen = sorted(decisions.values(), key=lambda d: LEVEL_RANK[d.decided_level])
     now = timezone.now()
+    version.spectrum_decisions.set(chosen)
+    version.spectrum_level = chosen[-1].decided_level
+    version.spectrum_reason = "\n".join(
+        f"{d.person}: {d.rationale or 'the level the indicators suggest'}" for d in chosen
+    )
     version.status = VersionStatus.SIGNED_OFF
     version.signed_off_at = now
     version.signed_off_by = manager
     version.sign_off_note = note.strip()
-    version.save(update_fields=["status", "signed_off_at", "signed_off_by", "sign_off_note"])
+    version.save(
+        update_fields=[
+            "status",
+            "signed_off_at",
+            "signed_off_by",
+            "sign_off_note",
+            "spectrum_level",
+            "spectrum_reason",
+        ]
+    )
     assessment = version.assessment
     Assessment.objects.filter(pk=assessment.pk, authorised_date__isnull=True).update(
         authorised_date=timezone.localdate(now)
@@ -568,15 +627,17 @@ def agency_record(*, case: Case, name: str, role: str, tie: str, by) -> AgencyIn
 
 
 def family_relationship_record(
-    *, case: Case, from_person, to_person, kind, parental_responsibility, by
+    *, case: Case, from_person, to_person, kind, parental_responsibility, by, family_network=False
 ):
-    """A relationship between two people already on the family map (people.services checks it)."""
+    """A relationship between two people on the family map, or someone just found or added for
+    it (people.services checks it); ``family_network`` draws them on the ecomap."""
     _require_writer(by, case)
     return relationship_record(
         from_person=from_person,
         to_person=to_person,
         kind=kind,
         parental_responsibility=parental_responsibility,
+        family_network=family_network,
         created_by=by,
     )
 

@@ -20,6 +20,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from accounts import rules
 from cases.selectors import case_get_for_user
@@ -64,6 +65,7 @@ from pathway.selectors import (
     version_by_number,
     version_content,
     version_current,
+    version_spectrum_decisions,
     versions_compare,
     versions_of,
 )
@@ -86,6 +88,8 @@ from pathway.services import (
     version_sign_off,
     version_submit,
 )
+from people.selectors import person_get_for_user
+from spectrum.models import LEVEL_RANK, LevelCode
 
 PARTS = [
     ("situation", "Situation"),
@@ -167,6 +171,36 @@ def _context(request, assessment, **extra) -> dict:
     }
 
 
+def _spectrum_rows(request, assessment, version) -> list:
+    """Each child's Spectrum decision recorded since the version began (or none), with the
+    indicators chosen, and the picker's address: it offers the other children too and comes back
+    here through a checked ``next`` (spectrum.views.decision_picker)."""
+    children = assessment.children_list
+    decisions = version_spectrum_decisions(version=version, child_ids=[c.pk for c in children])
+    rows = []
+    for child in children:
+        query = urlencode(
+            [("next", request.get_full_path())]
+            + [("children", str(other.pk)) for other in children if other.pk != child.pk]
+        )
+        decision = decisions.get(child.pk)
+        rows.append(
+            {
+                "child": child,
+                "decision": decision,
+                "level_name": LevelCode(decision.decided_level).label if decision else "",
+                "indicators": sorted(
+                    decision.indicators.all(),
+                    key=lambda i: (i.domain.order, LEVEL_RANK[i.level], i.order),
+                )
+                if decision
+                else [],
+                "picker_url": f"{reverse('spectrum:decision-picker', args=[child.pk])}?{query}",
+            }
+        )
+    return rows
+
+
 # Starting ------------------------------------------------------------------------------------
 
 
@@ -232,7 +266,11 @@ def assessment_view(request, assessment_id):
             current=current,
             versions=versions,
             content=content,
-            missing=version_missing(version=current, content=content) if current.is_draft else [],
+            missing=version_missing(
+                version=current, content=content, children=assessment.children_list
+            )
+            if current.is_draft
+            else [],
             genogram=genogram(family),
             family=family,
             guidance=guidance,
@@ -357,8 +395,6 @@ def _part_forms(part, data, content, people):
                 "family_agreement": version.family_agreement,
                 "family_words": version.family_words,
                 "factors": version.factors,
-                "spectrum_level": version.spectrum_level,
-                "spectrum_reason": version.spectrum_reason,
             },
         )
     return version_form, groups
@@ -520,6 +556,7 @@ def part_view(request, assessment_id, part):
             errors=errors,
             content=content,
             guidance=guidance,
+            spectrum_rows=_spectrum_rows(request, assessment, current) if part == "review" else [],
         ),
     )
 
@@ -604,6 +641,7 @@ def sign_off_view(request, assessment_id):
             form=form,
             content=version_content(version=current),
             genogram=genogram(assessment.family),
+            spectrum_rows=_spectrum_rows(request, assessment, current),
         ),
     )
 
@@ -743,8 +781,21 @@ def relationship_add_view(request, assessment_id):
     assessment = _assessment(request, assessment_id)
     if not can_write_assessment(user=request.user, case=assessment.case):
         raise PermissionDenied
-    people = assessment.family.people
-    form = FamilyRelationshipForm(request.POST if request.method == "POST" else None, people=people)
+    people = list(assessment.family.people)
+    # Someone just found or added through the person pages (they return here with ?person=),
+    # opened through the one door: the restriction rule applies and they are logged.
+    newcomer = _newcomer(request, people)
+    if newcomer is not None:
+        people.append(newcomer)
+    network = request.GET.get("network") == "1" or newcomer is not None
+    form = FamilyRelationshipForm(
+        request.POST if request.method == "POST" else None,
+        people=people,
+        initial={
+            "family_network": network,
+            "from_person": str(newcomer.pk) if newcomer else "",
+        },
+    )
     back = next_url_or(request, reverse("pathway:family-map", args=[assessment.pk]))
     if request.method == "POST" and form.is_valid():
         by_id = {str(p.pk): p for p in people}
@@ -755,6 +806,7 @@ def relationship_add_view(request, assessment_id):
                 to_person=by_id[form.cleaned_data["to_person"]],
                 kind=form.cleaned_data["kind"],
                 parental_responsibility=form.cleaned_data["parental_responsibility"],
+                family_network=form.cleaned_data["family_network"],
                 by=request.user,
             )
         except ValidationError as error:
@@ -768,8 +820,26 @@ def relationship_add_view(request, assessment_id):
     return render(
         request,
         "pathway/relationship_add.html",
-        _context(request, assessment, form=form, back=back),
+        _context(
+            request,
+            assessment,
+            form=form,
+            back=back,
+            network=network,
+            newcomer=newcomer,
+        ),
     )
+
+
+def _newcomer(request, people):
+    value = request.GET.get("person", "")
+    try:
+        person_id = uuid.UUID(value)
+    except ValueError:
+        return None
+    if any(p.pk == person_id for p in people):
+        return None
+    return person_get_for_user(request=request, person_id=person_id)
 
 
 @login_required

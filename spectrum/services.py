@@ -19,6 +19,7 @@ from spectrum.models import (
     SpectrumDecision,
     SpectrumDecisionIndicator,
 )
+from spectrum.scope import may_record_for
 from spectrum.selectors import (
     decision_current_for_person,
     level_names_of,
@@ -310,10 +311,10 @@ def spectrum_decision_record(
     re-evaluation replaces it, and both stay in the history. The child's row is locked so two
     practitioners cannot both replace the same decision.
     """
-    if not rules.can_record_spectrum_decision(decided_by):
+    if not may_record_for(user=decided_by, person_id=person.pk):
         raise SpectrumDecisionError(
-            "Only Family Connect practitioners and managers can record a Spectrum of Support "
-            "decision"
+            "Only Family Connect practitioners and managers, or the workers of a case assessing "
+            "this child, can record a Spectrum of Support decision"
         )
     at = at or timezone.now()
     person = Person.objects.select_for_update().get(pk=person.pk)

@@ -15,6 +15,7 @@ from familyfirst.redirects import next_url_or
 from people.selectors import person_get_for_user
 from spectrum.forms import ConsistencyPeriodForm, SpectrumDecisionForm
 from spectrum.models import LEVEL_RANK, LevelCode
+from spectrum.scope import may_record_for
 from spectrum.search import (
     NeedTermMatch,
     indicator_haystack,
@@ -111,6 +112,8 @@ def _siblings_offered(request, person) -> list:
             continue
         if person_id == person.pk or person_id in {other.pk for other in offered}:
             continue
+        if not may_record_for(user=request.user, person_id=person_id):
+            continue
         other = person_get_for_user(request=request, person_id=person_id)
         if person_is_child(person=other, on=timezone.localdate()):
             offered.append(other)
@@ -146,7 +149,7 @@ def _record_for_each(*, people, framework, form, decided_by, current):
 
 @login_required
 def decision_picker(request, person_id):
-    if not rules.can_record_spectrum_decision(request.user):
+    if not may_record_for(user=request.user, person_id=person_id):
         raise PermissionDenied
     person = person_get_for_user(request=request, person_id=person_id)
     current_framework = framework_current()
@@ -253,7 +256,7 @@ def _history_context(*, request, person, error=""):
     return {
         "person": person,
         "error": error,
-        "can_record": rules.can_record_spectrum_decision(request.user),
+        "can_record": may_record_for(user=request.user, person_id=person.pk),
         "can_authorise": rules.can_authorise_spectrum_decision(request.user),
         "decisions": [
             {

@@ -13,6 +13,7 @@ from cases.services import case_accept, case_allocate
 from pathway.models import AssessmentVersion, ChronologyEntry, SituationEntry, VersionStatus
 from people.models import Relationship
 from tests.browser.conftest import assert_accessible, signed_in
+from tests.browser.test_spectrum import tick
 from tests.cases.conftest import refer, rugby_case  # noqa: F401 - fixtures
 from tests.locality.conftest import postcode_tables, postcodes  # noqa: F401 - fixtures
 from tests.referrals.conftest import rugby_family  # noqa: F401 - fixture
@@ -138,8 +139,20 @@ def test_an_assessment_is_written_over_two_sittings_signed_off_revisited_and_com
     check(fhlp, "agreement, error")
     fhlp.get_by_label("What the family said about it, in their words").fill("That's us")
     fhlp.get_by_label("Mental health: a parent or carer").check()
+    fhlp.get_by_role("button", name="Save and add more rows").click()
+    check(fhlp, "agreement, filled")
+    # The level, weighed again through the Spectrum picker, which comes back here.
+    expect(fhlp.get_by_test_id("spectrum-decisions")).to_contain_text("Not recorded since")
+    fhlp.get_by_role("link", name=f"Record the level for {mia}").click()
+    check(fhlp, "spectrum picker from the assessment")
+    tick(fhlp, "FH-HEALTH-01")
+    fhlp.get_by_role("button", name="Suggest a level").click()
     fhlp.get_by_label("Family Help", exact=True).check()
-    fhlp.get_by_label("Why this level").fill("Needs a coordinated plan with school")
+    fhlp.get_by_role("button", name="Record decision").click()
+    expect(fhlp.get_by_test_id("spectrum-decisions")).to_contain_text("Family Help")
+    expect(fhlp.get_by_label("What the family said about it, in their words")).to_have_value(
+        "That's us"
+    )
     fhlp.get_by_role("button", name="Save and continue").click()
 
     # A significant event on the chronology, from the assessment.
@@ -194,6 +207,7 @@ def test_an_assessment_is_written_over_two_sittings_signed_off_revisited_and_com
     manager.goto(f"{live_server.url}/cases/{rugby_case.pk}/")
     manager.get_by_role("link", name=re.compile("Family Help Assessment")).click()
     manager.get_by_role("link", name="Sign off or return").click()
+    expect(manager.get_by_test_id("spectrum-decisions")).to_contain_text("Family Help")
     check(manager, "sign-off, empty")
     manager.get_by_role("button", name="Save decision").click()
     expect(manager.locator(".govuk-error-summary")).to_contain_text("Choose whether to sign")
@@ -311,6 +325,17 @@ def test_the_other_assessment_pages_are_accessible_empty_with_errors_and_filled(
     fhlp.get_by_role("button", name="Add agency").click()
     expect(fhlp.get_by_test_id("ecomap-ties")).to_contain_text("Rugby Food Bank")
     assert_accessible(fhlp, "ecomap, filled")
+    fhlp.get_by_role("link", name="Add someone from the family network").click()
+    assert_accessible(fhlp, "family network, empty")
+    fhlp.get_by_role("button", name="Add relationship").click()
+    expect(fhlp.locator(".govuk-error-summary")).to_contain_text("Choose the first person")
+    assert_accessible(fhlp, "family network, error")
+    grandmother = rugby_family["grandmother"]
+    fhlp.get_by_label("This person", exact=True).select_option(str(grandmother.pk))
+    fhlp.get_by_label("is the").select_option("PARENT")
+    fhlp.get_by_label("of this person").select_option(str(rugby_family["mother"].pk))
+    fhlp.get_by_role("button", name="Add relationship").click()
+    expect(fhlp.get_by_test_id("ecomap-ties")).to_contain_text(f"{grandmother} (Family network)")
 
     fhlp.goto(f"{live_server.url}/assessments/cases/{case.pk}/chronology/{entry.pk}/")
     assert_accessible(fhlp, "chronology event, change")

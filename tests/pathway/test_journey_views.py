@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AccessLog
 from pathway.models import (
@@ -14,6 +15,7 @@ from pathway.models import (
     UnderstandingEntry,
     VersionStatus,
 )
+from spectrum.models import Framework, LevelCode
 
 pytestmark = pytest.mark.django_db
 
@@ -125,26 +127,47 @@ def test_the_fhlp_starts_fills_and_submits_and_the_manager_signs_off(
                 "family_agreement": "AGREE",
                 "family_words": "That is how it is",
                 "factors": ["4B"],
-                "spectrum_level": "FAMILY_HELP",
-                "spectrum_reason": "Needs a coordinated plan",
                 "save_and_next": "1",
             },
         ).status_code
         == 302
     )
+    # Submitting needs the child's level weighed again for this version, through the picker.
+    submit = fhlp.get(reverse("pathway:submit", args=[assessment.pk])).content.decode()
+    assert "record Mia Dawson&#x27;s level for this version" in submit
+    page = fhlp.get(url).content.decode()
+    section = page[page.index('data-testid="spectrum-decisions"') :]
+    assert "Not recorded since version 1 was started" in section
+    picker = section.split('">Record the level')[0].rsplit('href="', 1)[1].replace("&amp;", "&")
+    framework = Framework.objects.get(status="PUBLISHED")
+    indicator = framework.indicators.filter(level=LevelCode.FAMILY_HELP).first()
+    assert fhlp.get(picker).status_code == 200
+    response = fhlp.post(
+        picker,
+        {"action": "record", "indicators": [indicator.pk], "decided_level": LevelCode.FAMILY_HELP},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url
+    section = fhlp.get(url).content.decode()
+    assert indicator.text in section and "Family Help</strong> recorded" in section
 
     assert fhlp.post(reverse("pathway:submit", args=[assessment.pk])).status_code == 302
     version = AssessmentVersion.objects.get(assessment=assessment)
     assert version.status == VersionStatus.SUBMITTED
 
     manager = client_for("team_manager")
-    assert manager.get(reverse("pathway:sign-off", args=[assessment.pk])).status_code == 200
+    sign_off = manager.get(reverse("pathway:sign-off", args=[assessment.pk]))
+    assert sign_off.status_code == 200
+    shown = sign_off.content.decode()
+    shown = shown[shown.index('data-testid="spectrum-decisions"') :]
+    assert indicator.text in shown and "Family Help" in shown
     response = manager.post(
         reverse("pathway:sign-off", args=[assessment.pk]), {"decision": "SIGN_OFF"}
     )
     assert response.status_code == 302
     version.refresh_from_db()
     assert version.status == VersionStatus.SIGNED_OFF
+    assert [d.decided_level for d in version.spectrum_decisions.all()] == ["FAMILY_HELP"]
     assessment.refresh_from_db()
     assert assessment.authorised_date is not None
 
@@ -174,3 +197,72 @@ def test_the_case_page_lists_the_assessment_with_its_clock(client_for, fhlp_case
     assert "Version 1" in section and "Draft" in section
     caseload = fhlp.get(reverse("cases:mine")).content.decode()
     assert 'data-testid="rag"' in caseload
+
+
+def test_the_worker_adds_someone_from_the_family_network_from_the_family_map(
+    client_for, fhlp_case, rugby_family
+):
+    fhlp = client_for("rugby_fhlp")
+    assessment = _start(fhlp, fhlp_case, rugby_family["child"])
+    family_map = reverse("pathway:family-map", args=[assessment.pk])
+    page = fhlp.get(family_map).content.decode()
+    ties = page[page.index('data-testid="ecomap-ties"') :]
+    # Joan is on the genogram, but no one is in the family network yet.
+    assert "No agencies or family network recorded yet" in ties.split("</ul>")[0]
+    add = page.split('">Add someone from the family network')[0].rsplit('href="', 1)[1]
+    add = add.replace("&amp;", "&")
+    form = fhlp.get(add).content.decode()
+    assert "Add someone from the family network" in form
+    assert re.search(r'<input[^>]*name="family_network"[^>]*checked', form)
+
+    grandmother, mother = rugby_family["grandmother"], rugby_family["mother"]
+    # A mistake keeps what was chosen, with the message beside the field.
+    response = fhlp.post(
+        add,
+        {
+            "from_person": str(grandmother.pk),
+            "kind": "PARENT",
+            "to_person": str(grandmother.pk),
+            "family_network": "on",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Choose someone other than the first person" in html
+    assert "govuk-error-summary" in html
+
+    response = fhlp.post(
+        add,
+        {
+            "from_person": str(grandmother.pk),
+            "kind": "PARENT",
+            "to_person": str(mother.pk),
+            "family_network": "on",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == family_map
+    page = fhlp.get(family_map).content.decode()
+    ties = page[page.index('data-testid="ecomap-ties"') :].split("</ul>")[0]
+    assert f"{grandmother} (Family network)" in ties
+
+
+def test_sign_off_refuses_a_version_without_the_level_weighed_again(
+    client_for, fhlp_case, rugby_family, rugby_fhlp
+):
+    fhlp = client_for("rugby_fhlp")
+    assessment = _start(fhlp, fhlp_case, rugby_family["child"])
+    # A version submitted before the level had to be recorded (an earlier build let it through).
+    AssessmentVersion.objects.filter(assessment=assessment).update(
+        status=VersionStatus.SUBMITTED, submitted_by=rugby_fhlp, submitted_at=timezone.now()
+    )
+    manager = client_for("team_manager")
+    url = reverse("pathway:sign-off", args=[assessment.pk])
+    page = manager.get(url).content.decode()
+    assert "Not recorded since version 1 was started" in page
+    response = manager.post(url, {"decision": "SIGN_OFF", "note": "Looks right"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No Spectrum of Support level was recorded for Mia Dawson" in html
+    assert 'id="decision-error"' in html or "govuk-error-message" in html
+    assert "Looks right" in html
+    assert AssessmentVersion.objects.get(assessment=assessment).status == VersionStatus.SUBMITTED

@@ -32,6 +32,7 @@ from pathway.services import (
     version_submit,
 )
 from people.models import ChronologyEvent
+from tests.pathway.conftest import spectrum_record
 
 pytestmark = pytest.mark.django_db
 needs_postgres = pytest.mark.skipif(
@@ -97,7 +98,7 @@ def _fill(version, by, child):
         ],
         saved_by=by,
     )
-    return version_draft_save(
+    version = version_draft_save(
         version=version,
         part="review",
         revision=version.revision,
@@ -105,12 +106,12 @@ def _fill(version, by, child):
             "family_agreement": "AGREE",
             "family_words": "Yes",
             "factors": ["4B"],
-            "spectrum_level": "FAMILY_HELP",
-            "spectrum_reason": "A plan is needed",
         },
         rows=[],
         saved_by=by,
     )
+    spectrum_record(child, by)
+    return version
 
 
 @pytest.fixture
@@ -363,3 +364,52 @@ def test_a_warning_is_not_lost_while_the_mail_server_is_down(assessment, setting
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert assessments_due_warning_send() == 1
     assert "overdue" in mail.outbox[0].subject
+
+
+def test_sign_off_links_each_childs_spectrum_decision_recorded_since_the_version_began(
+    signed_off, rugby_family
+):
+    child = rugby_family["child"]
+    linked = list(signed_off.spectrum_decisions.all())
+    assert [d.person_id for d in linked] == [child.pk]
+    assert linked[0].decided_level == "FAMILY_HELP"
+    assert linked[0].decided_at >= signed_off.created_at
+    assert signed_off.spectrum_level == "FAMILY_HELP"
+
+
+def test_a_decision_from_before_the_version_does_not_count(
+    signed_off, rugby_fhlp, team_manager, rugby_family
+):
+    # Revisiting starts version 2: the level decided for version 1 must be weighed again.
+    second = assessment_revisit(
+        assessment=signed_off.assessment, by=rugby_fhlp, reason="Dad moved back"
+    )
+    with pytest.raises(PathwayError, match="record Mia"):
+        version_submit(version=second, submitted_by=rugby_fhlp)
+    # A version submitted before this rule (an earlier build let it through) cannot be signed
+    # off either: the message goes beside the manager's decision.
+    AssessmentVersion.objects.filter(pk=second.pk).update(
+        status=VersionStatus.SUBMITTED, submitted_by=rugby_fhlp, submitted_at=timezone.now()
+    )
+    second.refresh_from_db()
+    with pytest.raises(PathwayError, match="No Spectrum of Support level was recorded") as error:
+        version_sign_off(version=second, manager=team_manager)
+    assert error.value.field == "decision"
+
+
+def test_the_case_worker_may_record_the_level_only_while_an_assessment_is_drafted(
+    assessment, rugby_fhlp, warwick_fhlp, team_manager, rugby_family
+):
+    from spectrum.scope import may_record_for
+    from spectrum.services import SpectrumDecisionError
+
+    child = rugby_family["child"]
+    assert may_record_for(user=rugby_fhlp, person_id=child.pk)
+    # Another team's worker has no reason to.
+    assert not may_record_for(user=warwick_fhlp, person_id=child.pk)
+    with pytest.raises(SpectrumDecisionError, match="Only Family Connect"):
+        spectrum_record(child, warwick_fhlp)
+    version = _fill(assessment.versions.get(), rugby_fhlp, child)
+    version_submit(version=version, submitted_by=rugby_fhlp)
+    # Submitted, nothing is being drafted: the worker's right ends.
+    assert not may_record_for(user=rugby_fhlp, person_id=child.pk)
