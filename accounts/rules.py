@@ -146,6 +146,8 @@ def can_dip_sample(user) -> bool:
 
 def can_see_dashboards(user) -> bool:
     return can_view_caseload_dashboard(user) or can_view_front_door_dashboard(user)
+
+
 def can_coordinate_family_network(user) -> bool:
     # The Family Network Service's queue and meeting records (plans/, docs/plans.md).
     return has_role(user, {Role.FNM_COORDINATOR})

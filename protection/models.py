@@ -320,7 +320,9 @@ class ProtectionPlan(models.Model):
     """A child protection plan (CIN census ChildProtectionPlans)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="protection_plans")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="protection_plans"
+    )
     initial_conference = models.OneToOneField(
         Conference, on_delete=models.PROTECT, related_name="plan_started"
     )
