@@ -61,6 +61,7 @@ from people.services import (
     restriction_grant,
     restriction_reviewed,
 )
+from people.work import work_for
 
 
 def _require_front_door(user):
@@ -226,6 +227,7 @@ def person_detail(request, person_id):
         "pr_holders": pr_holders,
         "household": household,
         "chronology": chronology_for(user=request.user, person=person),
+        "work": work_for(user=request.user, person_ids=[person.pk]),
         "merges": merges_for(person=person),
         "can_merge": rules.can_manage_people(request.user),
         "can_manage_restriction": rules.can_manage_restriction(request.user),
@@ -244,10 +246,18 @@ def household_view(request, person_id):
         people=[member.person for member in household] + [event.person for event in timeline],
         reason="shown on a household timeline",
     )
+    # The work with everyone shown (never a restricted member), named from the household list.
+    named = {person.pk: person} | {
+        member.person.pk: member.person for member in household if not member.is_hidden
+    }
+    work = [
+        (named[item.person_id], item)
+        for item in work_for(user=request.user, person_ids=list(named))
+    ]
     return render(
         request,
         "people/household.html",
-        {"person": person, "household": household, "timeline": timeline},
+        {"person": person, "household": household, "timeline": timeline, "work": work},
     )
 
 
