@@ -79,8 +79,11 @@ def person_search_view(request):
         search = person_search_log(
             request=request, criteria=form.criteria.as_json(), matches=matches
         )
+    # From a consultation's relationship page: a new person recorded goes back there (next).
     return render(
-        request, "people/person_search.html", {"form": form, "matches": matches, "search": search}
+        request,
+        "people/person_search.html",
+        {"form": form, "matches": matches, "search": search, "next_url": next_url_or(request, "")},
     )
 
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, JsonResponse, QueryDict
@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import rules
-from audit.services import access_log_record_list
+from audit.services import AccessAction, access_log_record, access_log_record_list
 from cases.selectors import known_to_teams
 from consent.selectors import consent_panels_for
 from familyfirst.redirects import next_url_or
@@ -36,8 +36,8 @@ from people.forms import PersonSearchForm
 from people.models import DuplicateDecision
 from people.search import person_search
 from people.selectors import home_postcode, households_of, people_visible_to
-from people.services import person_search_log
-from referrals.forms import DRAFT_STEP_FORMS, ChildOutcomeForm
+from people.services import person_search_log, relationship_with_household_record
+from referrals.forms import DRAFT_STEP_FORMS, ChildOutcomeForm, HouseholdRelationshipForm
 from referrals.journey import STEPS, step_after, step_url, steps_for
 from referrals.models import (
     AuthorisationStatus,
@@ -769,3 +769,85 @@ __all__ = [
     "step_outcome",
     "step_spectrum",
 ]
+
+
+def _household_candidates(request, consultation, child, links):
+    """Whom a relationship for ``child`` may be recorded with: the other children in the
+    consultation, the people living with any of them and those holding parental responsibility
+    for them (restricted people are never offered: households_of gives them as None), and a
+    person just recorded from "someone new" (``?person=``), if the user may see them."""
+    children = [link.child for link in links]
+    households = households_of(user=request.user, people=children)
+    people = {person.pk: person for person in children}
+    for household in households.values():
+        for person in [m["person"] for m in household["members"]] + household["pr_holders"]:
+            if person is not None:
+                people.setdefault(person.pk, person)
+    new_id = request.GET.get("person", "")
+    if _is_uuid(new_id) and uuid.UUID(new_id) not in people:
+        new_person = people_visible_to(user=request.user).filter(pk=new_id).first()
+        if new_person is not None:
+            people[new_person.pk] = new_person
+    people.pop(child.pk, None)
+    return list(people.values())
+
+
+@login_required
+def child_relationship(request, consultation_id, child_id):
+    """Record a relationship (and parental responsibility) for a child in the consultation by
+    picking someone in the household or recording someone new; saving returns to the step."""
+    _require_front_door(request.user)
+    consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
+    links = consultation_links(consultation=consultation)
+    link = next((link for link in links if link.child_id == child_id), None)
+    if link is None:
+        raise Http404
+    child = link.child
+    here = reverse("referrals:child-relationship", args=[consultation.pk, child.pk])
+    candidates = _household_candidates(request, consultation, child, links)
+    _log_others_shown(request, consultation, [person.pk for person in candidates])
+    initial = {"other_person": request.GET["person"]} if request.GET.get("person") else None
+    form = HouseholdRelationshipForm(
+        request.POST if request.method == "POST" else None,
+        candidates=candidates,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        other = form.cleaned_data["other_person"]
+        access_log_record(
+            request=request,
+            action=AccessAction.CHANGE,
+            record_type="person",
+            record_id=other.pk,
+            person_id=other.pk,
+            reason="relationship added from a consultation",
+        )
+        try:
+            relationship_with_household_record(
+                from_person=other,
+                to_person=child,
+                kind=form.cleaned_data["kind"],
+                parental_responsibility=form.cleaned_data["parental_responsibility"],
+                family_network=form.cleaned_data["family_network"],
+                lives_with=form.cleaned_data["lives_with"],
+                start_date=form.cleaned_data["start_date"],
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else "other_person", errors)
+        else:
+            messages.success(request, f"Relationship between {other} and {child} recorded")
+            return redirect(step_url("children", consultation.pk))
+    return render(
+        request,
+        "referrals/child_relationship.html",
+        {
+            "consultation": consultation,
+            "child": child,
+            "form": form,
+            "has_candidates": bool(candidates),
+            "someone_new_url": f"{reverse('people:search')}?{urlencode({'next': here})}",
+            "back_url": step_url("children", consultation.pk),
+        },
+    )
