@@ -264,6 +264,36 @@ def household_view(request, person_id):
     )
 
 
+def relationship_from_form(request, form, *, other, person, reason="relationship added") -> bool:
+    """Record the relationship a valid RelationshipForm describes (other is person's kind),
+    logging the change to the other person; False, with the errors on the form, if refused.
+    Shared with the consultation's household picker (referrals.journey_views)."""
+    access_log_record(
+        request=request,
+        action=AccessAction.CHANGE,
+        record_type="person",
+        record_id=other.pk,
+        person_id=other.pk,
+        reason=reason,
+    )
+    try:
+        relationship_with_household_record(
+            from_person=other,
+            to_person=person,
+            kind=form.cleaned_data["kind"],
+            parental_responsibility=form.cleaned_data["parental_responsibility"],
+            family_network=form.cleaned_data["family_network"],
+            lives_with=form.cleaned_data["lives_with"],
+            start_date=form.cleaned_data["start_date"],
+            created_by=request.user,
+        )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else "other_person", errors)
+        return False
+    return True
+
+
 @login_required
 def relationship_add(request, person_id):
     _require_front_door(request.user)
@@ -279,32 +309,9 @@ def relationship_add(request, person_id):
             form.add_error(
                 "other_person", "No person with this ID was found. Check the ID on their page"
             )
-        else:
-            access_log_record(
-                request=request,
-                action=AccessAction.CHANGE,
-                record_type="person",
-                record_id=other.pk,
-                person_id=other.pk,
-                reason="relationship added",
-            )
-            try:
-                relationship_with_household_record(
-                    from_person=other,
-                    to_person=person,
-                    kind=form.cleaned_data["kind"],
-                    parental_responsibility=form.cleaned_data["parental_responsibility"],
-                    family_network=form.cleaned_data["family_network"],
-                    lives_with=form.cleaned_data["lives_with"],
-                    start_date=form.cleaned_data["start_date"],
-                    created_by=request.user,
-                )
-            except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else "other_person", errors)
-            else:
-                messages.success(request, f"Relationship with {other} added")
-                return redirect("people:person-detail", person_id=person.pk)
+        elif relationship_from_form(request, form, other=other, person=person):
+            messages.success(request, f"Relationship with {other} added")
+            return redirect("people:person-detail", person_id=person.pk)
     return render(request, "people/relationship_add.html", {"form": form, "person": person})
 
 

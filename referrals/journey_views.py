@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, JsonResponse, QueryDict
@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import rules
-from audit.services import AccessAction, access_log_record, access_log_record_list
+from audit.services import access_log_record_list
 from cases.selectors import known_to_teams
 from consent.selectors import consent_panels_for
 from familyfirst.redirects import next_url_or
@@ -36,7 +36,8 @@ from people.forms import PersonSearchForm
 from people.models import DuplicateDecision
 from people.search import person_search
 from people.selectors import home_postcode, households_of, people_visible_to
-from people.services import person_search_log, relationship_with_household_record
+from people.services import person_search_log
+from people.views import relationship_from_form
 from referrals.forms import DRAFT_STEP_FORMS, ChildOutcomeForm, HouseholdRelationshipForm
 from referrals.journey import STEPS, step_after, step_url, steps_for
 from referrals.models import (
@@ -814,29 +815,13 @@ def child_relationship(request, consultation_id, child_id):
     )
     if request.method == "POST" and form.is_valid():
         other = form.cleaned_data["other_person"]
-        access_log_record(
-            request=request,
-            action=AccessAction.CHANGE,
-            record_type="person",
-            record_id=other.pk,
-            person_id=other.pk,
+        if relationship_from_form(
+            request,
+            form,
+            other=other,
+            person=child,
             reason="relationship added from a consultation",
-        )
-        try:
-            relationship_with_household_record(
-                from_person=other,
-                to_person=child,
-                kind=form.cleaned_data["kind"],
-                parental_responsibility=form.cleaned_data["parental_responsibility"],
-                family_network=form.cleaned_data["family_network"],
-                lives_with=form.cleaned_data["lives_with"],
-                start_date=form.cleaned_data["start_date"],
-                created_by=request.user,
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else "other_person", errors)
-        else:
+        ):
             messages.success(request, f"Relationship between {other} and {child} recorded")
             return redirect(step_url("children", consultation.pk))
     return render(
