@@ -1,10 +1,6 @@
-from datetime import datetime
-
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
-from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
@@ -133,69 +129,6 @@ class AuthoriseForm(forms.Form):
 RECEIVED_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %H.%M", "%Y-%m-%d %H:%M", "%d/%m/%y %H:%M"]
 
 
-class DateTimeInputWidget(DateInputWidget):
-    """GOV.UK's date input with the hour and minute after the year (the time a call came in)."""
-
-    def __init__(self, attrs=None):
-        widths = [("Day", 2), ("Month", 2), ("Year", 4), ("Hour", 2), ("Minute", 2)]
-        widgets = [
-            forms.TextInput(
-                attrs={
-                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
-                    "label": label,
-                    "inputmode": "numeric",
-                }
-            )
-            for label, width in widths
-        ]
-        forms.MultiWidget.__init__(self, widgets, attrs)
-
-    def decompress(self, value):
-        if not value:
-            return [None] * 5
-        if isinstance(value, str):
-            return [None] * 5
-        local = timezone.localtime(value)
-        return [local.day, local.month, local.year, f"{local.hour:02d}", f"{local.minute:02d}"]
-
-
-class ReceivedAtField(forms.MultiValueField):
-    """Day, month, year, hour and minute, as typed; a real time in the UK, or a message naming
-    the part missing."""
-
-    widget = DateTimeInputWidget
-    PARTS = ("a day", "a month", "a year", "an hour", "a minute")
-
-    def __init__(self, **kwargs):
-        kwargs.pop("max_length", None)
-        for key in ("encoder", "decoder", "empty_value"):
-            kwargs.pop(key, None)
-        super().__init__(
-            fields=[forms.CharField(required=False) for _ in self.PARTS],
-            require_all_fields=False,
-            required=False,
-            **{k: v for k, v in kwargs.items() if k in ("label", "help_text", "initial")},
-        )
-
-    def compress(self, data_list):
-        if not data_list or not any(data_list):
-            return None
-        for part, words in zip(data_list, self.PARTS, strict=True):
-            if not str(part).strip():
-                raise ValidationError(f"When it was received must include {words}", "incomplete")
-        try:
-            day, month, year, hour, minute = (int(str(part).strip()) for part in data_list)
-            if year < 1000:
-                raise ValueError
-            naive = datetime(year, month, day, hour, minute)
-        except ValueError:
-            raise ValidationError(
-                "When it was received must be a real day and time, like 21 11 2026 14 05",
-                "invalid",
-            ) from None
-        return timezone.make_aware(naive)
-
-
 class DraftStepForm(forms.ModelForm):
     """A step of the journey: the consultation's fields plus the version the page was loaded at."""
 
@@ -271,9 +204,10 @@ class CallerForm(DraftStepForm):
         self.fields["caller_agency_type"].choices = [("", "Choose the type of agency")] + list(
             AgencyType.choices
         )
-        self.fields["received_at"] = ReceivedAtField(
-            label=self.fields["received_at"].label,
-            help_text="For example, 21 11 2026 14 05. The decision is due one working day later",
+        self.fields["received_at"].input_formats = RECEIVED_FORMATS
+        self.fields["received_at"].widget.format = "%d/%m/%Y %H:%M"
+        self.fields["received_at"].error_messages["invalid"] = (
+            "Enter the day and time it was received, like 21/11/2026 14:05"
         )
         self.fields["caller_email"].error_messages["invalid"] = (
             "Enter an email address in the correct format, like name@example.org"
@@ -289,7 +223,7 @@ class CallerForm(DraftStepForm):
             Field.text("caller_relationship", field_width=Fluid.TWO_THIRDS),
             Field.checkbox("caller_anonymous", small=True),
             Field.radios("channel", inline=True),
-            Field("received_at"),
+            Field.text("received_at", field_width=20),
             Field.radios("purpose", inline=True),
             _character_counted(self, "purpose_detail"),
         )
@@ -298,7 +232,7 @@ class CallerForm(DraftStepForm):
         received_at = self.cleaned_data.get("received_at")
         if received_at and received_at > timezone.now():
             raise forms.ValidationError("The time received must be in the past")
-        if not received_at and "received_at_0" in self.data:
+        if not received_at and "received_at" in self.data:
             raise forms.ValidationError(
                 "Enter the day and time it was received, like 21/11/2026 14:05"
             )

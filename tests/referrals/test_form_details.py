@@ -45,33 +45,3 @@ def test_too_long_is_an_error_next_to_the_field_keeping_what_was_typed(practitio
     assert "Nan helps" in html and typed.strip() in html
     consultation.refresh_from_db()
     assert consultation.concerns == ""
-
-
-def test_the_time_received_is_a_govuk_date_input_with_the_part_missing_named(practitioner):
-    consultation = consultation_start(practitioner=practitioner)
-    client = verified_client(practitioner)
-    url = reverse("referrals:step-caller", args=[consultation.pk])
-    html = client.get(url).content.decode()
-    assert 'class="govuk-date-input"' in html
-    for part in range(5):
-        assert f'name="received_at_{part}"' in html
-    for label in ("Day", "Month", "Year", "Hour", "Minute"):
-        assert f">{label}</label>" in html
-
-    response = client.post(
-        url,
-        {
-            "received_at_0": "21",
-            "received_at_1": "11",
-            "received_at_2": "2026",
-            "received_at_3": "",
-            "received_at_4": "05",
-            "caller_name": "Priya Shah",
-            "version": consultation.version,
-        },
-    )
-    html = response.content.decode()
-    assert html.count("govuk-error-summary__title") == 1
-    assert "When it was received must include an hour" in html
-    assert "govuk-form-group--error" in html
-    assert 'value="21"' in html and 'value="Priya Shah"' in html
