@@ -13,3 +13,9 @@ class CasesConfig(AppConfig):
         from people.scope import person_scope_register
 
         person_scope_register(people_on_cases_visible_to)
+
+        # The child's record lists their cases (people.work, docs/front-door.md).
+        from cases.work import case_work
+        from people.work import person_work_register
+
+        person_work_register(case_work)

@@ -61,6 +61,7 @@ from people.services import (
     restriction_grant,
     restriction_reviewed,
 )
+from people.work import work_for
 
 
 def _require_front_door(user):
@@ -78,8 +79,11 @@ def person_search_view(request):
         search = person_search_log(
             request=request, criteria=form.criteria.as_json(), matches=matches
         )
+    # From a consultation's relationship page: a new person recorded goes back there (next).
     return render(
-        request, "people/person_search.html", {"form": form, "matches": matches, "search": search}
+        request,
+        "people/person_search.html",
+        {"form": form, "matches": matches, "search": search, "next_url": next_url_or(request, "")},
     )
 
 
@@ -226,6 +230,7 @@ def person_detail(request, person_id):
         "pr_holders": pr_holders,
         "household": household,
         "chronology": chronology_for(user=request.user, person=person),
+        "work": work_for(user=request.user, person_ids=[person.pk]),
         "merges": merges_for(person=person),
         "can_merge": rules.can_manage_people(request.user),
         "can_manage_restriction": rules.can_manage_restriction(request.user),
@@ -244,11 +249,49 @@ def household_view(request, person_id):
         people=[member.person for member in household] + [event.person for event in timeline],
         reason="shown on a household timeline",
     )
+    # The work with everyone shown (never a restricted member), named from the household list.
+    named = {person.pk: person} | {
+        member.person.pk: member.person for member in household if not member.is_hidden
+    }
+    work = [
+        (named[item.person_id], item)
+        for item in work_for(user=request.user, person_ids=list(named))
+    ]
     return render(
         request,
         "people/household.html",
-        {"person": person, "household": household, "timeline": timeline},
+        {"person": person, "household": household, "timeline": timeline, "work": work},
     )
+
+
+def relationship_from_form(request, form, *, other, person, reason="relationship added") -> bool:
+    """Record the relationship a valid RelationshipForm describes (other is person's kind),
+    logging the change to the other person; False, with the errors on the form, if refused.
+    Shared with the consultation's household picker (referrals.journey_views)."""
+    access_log_record(
+        request=request,
+        action=AccessAction.CHANGE,
+        record_type="person",
+        record_id=other.pk,
+        person_id=other.pk,
+        reason=reason,
+    )
+    try:
+        relationship_with_household_record(
+            from_person=other,
+            to_person=person,
+            kind=form.cleaned_data["kind"],
+            parental_responsibility=form.cleaned_data["parental_responsibility"],
+            family_network=form.cleaned_data["family_network"],
+            lives_with=form.cleaned_data["lives_with"],
+            start_date=form.cleaned_data["start_date"],
+            created_by=request.user,
+        )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else "other_person", errors)
+        return False
+    return True
 
 
 @login_required
@@ -266,32 +309,9 @@ def relationship_add(request, person_id):
             form.add_error(
                 "other_person", "No person with this ID was found. Check the ID on their page"
             )
-        else:
-            access_log_record(
-                request=request,
-                action=AccessAction.CHANGE,
-                record_type="person",
-                record_id=other.pk,
-                person_id=other.pk,
-                reason="relationship added",
-            )
-            try:
-                relationship_with_household_record(
-                    from_person=other,
-                    to_person=person,
-                    kind=form.cleaned_data["kind"],
-                    parental_responsibility=form.cleaned_data["parental_responsibility"],
-                    family_network=form.cleaned_data["family_network"],
-                    lives_with=form.cleaned_data["lives_with"],
-                    start_date=form.cleaned_data["start_date"],
-                    created_by=request.user,
-                )
-            except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else "other_person", errors)
-            else:
-                messages.success(request, f"Relationship with {other} added")
-                return redirect("people:person-detail", person_id=person.pk)
+        elif relationship_from_form(request, form, other=other, person=person):
+            messages.success(request, f"Relationship with {other} added")
+            return redirect("people:person-detail", person_id=person.pk)
     return render(request, "people/relationship_add.html", {"form": form, "person": person})
 
 

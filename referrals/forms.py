@@ -1,10 +1,12 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from accounts.models import Role, User
 from locality.models import ConcernKind, Team
+from people.forms import RelationshipForm
 from referrals.models import (
     AgencyType,
     CallPurpose,
@@ -14,6 +16,48 @@ from referrals.models import (
     Outcome,
     SafeNow,
 )
+
+# Long answers state their limit and count characters (GOV.UK character count; the message
+# "You can enter up to N characters" is in the page, so the limit is stated without JavaScript).
+# Limits are checked on the server too, with the message next to the field.
+TEXT_LIMITS = {
+    "purpose_detail": 1000,
+    "concerns": 5000,
+    "child_location_now": 500,
+    "family_knows": 2000,
+    "child_views": 2000,
+    "strengths": 2000,
+    "action_plan": 3000,
+    "services_signposted": 1000,
+}
+
+
+def _character_counted(form, name, limit=None):
+    """Give a long text field its limit, checked on the server, and return its layout field
+    with GOV.UK Frontend's character count."""
+    limit = limit or TEXT_LIMITS[name]
+    field = form.fields[name]
+    if not any(isinstance(v, MaxLengthValidator) for v in field.validators):
+        field.validators.append(
+            MaxLengthValidator(limit, message=f"Enter {limit:,} characters or fewer")
+        )
+    field.widget = Textarea(attrs=field.widget.attrs)
+    # crispy-forms-gds appends its "-info" id to aria-describedby, which must exist first.
+    field.widget.attrs.setdefault("aria-describedby", "")
+    return Field.textarea(name, rows=field.widget.attrs.get("rows", 5), max_characters=limit)
+
+
+class Textarea(forms.Textarea):
+    """A textarea whose error border is GOV.UK's own: crispy-forms-gds gives every widget it
+    recognises by class name ("Textarea", so the name is kept) the input's error class."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        css = context["widget"]["attrs"].get("class", "")
+        context["widget"]["attrs"]["class"] = css.replace(
+            "govuk-input--error", "govuk-textarea--error"
+        )
+        return context
 
 
 class LongSelect(forms.Select):
@@ -181,7 +225,7 @@ class CallerForm(DraftStepForm):
             Field.radios("channel", inline=True),
             Field.text("received_at", field_width=20),
             Field.radios("purpose", inline=True),
-            Field.textarea("purpose_detail"),
+            _character_counted(self, "purpose_detail"),
         )
 
     def clean_received_at(self):
@@ -238,12 +282,12 @@ class ConcernsForm(DraftStepForm):
         self.fields["safe_now"].choices = SafeNow.choices
         self.helper.layout = Layout(
             Field("version"),
-            Field.textarea("concerns"),
-            Field.textarea("child_location_now"),
+            _character_counted(self, "concerns"),
+            _character_counted(self, "child_location_now"),
             Field.radios("safe_now", inline=True),
-            Field.textarea("family_knows"),
-            Field.textarea("child_views"),
-            Field.textarea("strengths"),
+            _character_counted(self, "family_knows"),
+            _character_counted(self, "child_views"),
+            _character_counted(self, "strengths"),
         )
 
 
@@ -259,7 +303,7 @@ class ActionPlanForm(DraftStepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper.layout = Layout(Field("version"), Field.textarea("action_plan"))
+        self.helper.layout = Layout(Field("version"), _character_counted(self, "action_plan"))
 
 
 DRAFT_STEP_FORMS = {"caller": CallerForm, "concerns": ConcernsForm, "outcome": ActionPlanForm}
@@ -335,8 +379,8 @@ class ChildOutcomeForm(forms.Form):
         self.helper.layout = Layout(
             Field.radios("outcome", legend_size=Size.MEDIUM),
             *([Field.checkboxes("also", legend_size=Size.SMALL, small=True)] if others else []),
-            Field.textarea("services_signposted"),
-            Field.textarea("outcome_rationale"),
+            _character_counted(self, "services_signposted"),
+            _character_counted(self, "outcome_rationale", RATIONALE_MAX),
             Field.select("main_concern"),
             Field.checkbox("severe_disability", small=True),
             Field.text("postcode", field_width=10),
@@ -352,3 +396,35 @@ class ChildOutcomeForm(forms.Form):
         if cleaned.get("team") and not cleaned.get("override_reason", "").strip():
             self.add_error("override_reason", "Say why the proposed team is not right")
         return cleaned
+
+
+class HouseholdRelationshipForm(RelationshipForm):
+    """A relationship recorded from the children step: the other person is picked from the
+    household (people on the consultation and in the children's households), never pasted as an
+    ID. ``candidates`` are people the user may see (restricted people are never offered)."""
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(person.pk): person for person in candidates}
+        self.fields["other_person"] = forms.ChoiceField(
+            label="Who is the other person?",
+            help_text="People in this consultation and in the children's households",
+            choices=[(pk, str(person)) for pk, person in self.candidates.items()],
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": "Select who the other person is",
+                "invalid_choice": "Select one of the people listed",
+            },
+        )
+        self.helper.layout = Layout(
+            Field.radios("other_person", legend_size=Size.SMALL),
+            Field.select("kind"),
+            Field.checkbox("parental_responsibility"),
+            Field.checkbox("family_network"),
+            Field.checkbox("lives_with"),
+            Field("start_date"),
+            Button("save", "Save and return to the children"),
+        )
+
+    def clean_other_person(self):
+        return self.candidates[self.cleaned_data["other_person"]]

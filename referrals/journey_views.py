@@ -37,7 +37,8 @@ from people.models import DuplicateDecision
 from people.search import person_search
 from people.selectors import home_postcode, households_of, people_visible_to
 from people.services import person_search_log
-from referrals.forms import DRAFT_STEP_FORMS, ChildOutcomeForm
+from people.views import relationship_from_form
+from referrals.forms import DRAFT_STEP_FORMS, ChildOutcomeForm, HouseholdRelationshipForm
 from referrals.journey import STEPS, step_after, step_url, steps_for
 from referrals.models import (
     AuthorisationStatus,
@@ -769,3 +770,69 @@ __all__ = [
     "step_outcome",
     "step_spectrum",
 ]
+
+
+def _household_candidates(request, consultation, child, links):
+    """Whom a relationship for ``child`` may be recorded with: the other children in the
+    consultation, the people living with any of them and those holding parental responsibility
+    for them (restricted people are never offered: households_of gives them as None), and a
+    person just recorded from "someone new" (``?person=``), if the user may see them."""
+    children = [link.child for link in links]
+    households = households_of(user=request.user, people=children)
+    people = {person.pk: person for person in children}
+    for household in households.values():
+        for person in [m["person"] for m in household["members"]] + household["pr_holders"]:
+            if person is not None:
+                people.setdefault(person.pk, person)
+    new_id = request.GET.get("person", "")
+    if _is_uuid(new_id) and uuid.UUID(new_id) not in people:
+        new_person = people_visible_to(user=request.user).filter(pk=new_id).first()
+        if new_person is not None:
+            people[new_person.pk] = new_person
+    people.pop(child.pk, None)
+    return list(people.values())
+
+
+@login_required
+def child_relationship(request, consultation_id, child_id):
+    """Record a relationship (and parental responsibility) for a child in the consultation by
+    picking someone in the household or recording someone new; saving returns to the step."""
+    _require_front_door(request.user)
+    consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
+    links = consultation_links(consultation=consultation)
+    link = next((link for link in links if link.child_id == child_id), None)
+    if link is None:
+        raise Http404
+    child = link.child
+    here = reverse("referrals:child-relationship", args=[consultation.pk, child.pk])
+    candidates = _household_candidates(request, consultation, child, links)
+    _log_others_shown(request, consultation, [person.pk for person in candidates])
+    initial = {"other_person": request.GET["person"]} if request.GET.get("person") else None
+    form = HouseholdRelationshipForm(
+        request.POST if request.method == "POST" else None,
+        candidates=candidates,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        other = form.cleaned_data["other_person"]
+        if relationship_from_form(
+            request,
+            form,
+            other=other,
+            person=child,
+            reason="relationship added from a consultation",
+        ):
+            messages.success(request, f"Relationship between {other} and {child} recorded")
+            return redirect(step_url("children", consultation.pk))
+    return render(
+        request,
+        "referrals/child_relationship.html",
+        {
+            "consultation": consultation,
+            "child": child,
+            "form": form,
+            "has_candidates": bool(candidates),
+            "someone_new_url": f"{reverse('people:search')}?{urlencode({'next': here})}",
+            "back_url": step_url("children", consultation.pk),
+        },
+    )

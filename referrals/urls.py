@@ -16,6 +16,11 @@ urlpatterns = [
     path(f"{consultation}record/", journey_views.consultation_record, name="consultation-record"),
     path(f"{consultation}caller/", journey_views.step_caller, name="step-caller"),
     path(f"{consultation}children/", journey_views.step_children, name="step-children"),
+    path(
+        f"{consultation}children/<uuid:child_id>/relationship/",
+        journey_views.child_relationship,
+        name="child-relationship",
+    ),
     path(f"{consultation}history/", journey_views.step_household, name="step-household"),
     path(f"{consultation}worries/", journey_views.step_concerns, name="step-concerns"),
     path(f"{consultation}consent/", journey_views.step_consent, name="step-consent"),

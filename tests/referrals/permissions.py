@@ -38,6 +38,11 @@ def _link_in_consultation():
     return {"consultation_id": link.consultation_id, "link_id": link.pk}
 
 
+def _child_in_consultation():
+    link = ConsultationChild.objects.get(pk=_waiting_link()["link_id"])
+    return {"consultation_id": link.consultation_id, "child_id": link.child_id}
+
+
 # The consultation's pages: Family Connect only; each names the child, so each read logs a row
 # per child (one here).
 JOURNEY_PAGES = [
@@ -68,6 +73,13 @@ ROUTES = [
         "referrals:child-outcome",
         expect(403, **FRONT_DOOR),
         kwargs=_link_in_consultation,
+        logs_access=True,
+    ),
+    # A relationship for a child, picked from the household (issue 19, point 2).
+    Route(
+        "referrals:child-relationship",
+        expect(403, **FRONT_DOOR),
+        kwargs=_child_in_consultation,
         logs_access=True,
     ),
     # Submitting is POST only: GET is refused before anything is read.
