@@ -97,7 +97,7 @@ def test_a_referral_goes_from_the_front_door_to_the_team_to_the_macpt_and_is_clo
 
     # Family Connect sees the case that came back and settles it.
     front = _as(browser, live_server, fc_manager)
-    front.get_by_role("link", name="Sent back").click()
+    front.get_by_role("link", name="Sent back", exact=True).click()
     expect(front.get_by_test_id("sent-back")).to_contain_text("already supported by the CWD team")
     assert_accessible(front, "sent-back queue")
     front.get_by_role("link", name="Alfie Dawson").click()
