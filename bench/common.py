@@ -83,3 +83,34 @@ def summary(values_ms):
         "mean_ms": round(statistics.fmean(values_ms), 2),
         "max_ms": round(max(values_ms), 2),
     }
+
+
+def time_page(client, url, renders, *, target_p95_ms: float, target_statements: int | None = None):
+    """Render ``url`` ``renders`` times with the Django test client: page and database time,
+    statements and size per render, and whether the targets were met. Returns (figures, the last
+    response). Django is imported by the caller's set-up (django_start) before this runs."""
+    from django.db import connection
+
+    timings, statements, db_ms, sizes = [], [], [], []
+    for _ in range(renders):
+        timer = DatabaseTimer()
+        started = time.perf_counter()
+        with connection.execute_wrapper(timer):
+            response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+        statements.append(timer.statements)
+        db_ms.append(timer.seconds * 1000)
+        sizes.append(len(response.content))
+    meets = percentile(timings, 95) <= target_p95_ms
+    if target_statements is not None:
+        meets = meets and max(statements) <= target_statements
+    return {
+        "url": url,
+        "renders": renders,
+        "page_time": summary(timings),
+        "database_time": summary(db_ms),
+        "sql_statements_per_render": max(statements),
+        "page_bytes": max(sizes),
+        "meets_target": meets,
+    }, response
