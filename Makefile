@@ -51,9 +51,13 @@ run: demo ## Install, migrate, load demo data and serve on http://127.0.0.1:8000
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
+# Two pytest-xdist processes, one per core, each with its own test database; PYTEST_WORKERS=0 runs
+# in this one process (quicker for a handful of tests: no second database to migrate).
+PYTEST_WORKERS ?= 2
+
 .PHONY: test
 test: install ## Run the whole test suite (PostgreSQL and Redis when DATABASE_URL and CELERY_BROKER_URL are set)
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Benchmarks run on PostgreSQL in their own database (emptied and reseeded), never the app's.
 BENCH_ENV := $(TEST_ENV) DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fc_bench}
@@ -78,8 +82,9 @@ LOAD_ENV := $(TEST_ENV) LOAD_DATABASE_URL=$${LOAD_DATABASE_URL:-postgres://postg
 	LOAD_PEOPLE=$${LOAD_PEOPLE:-100000} LOAD_OPEN=$${LOAD_OPEN:-10000}
 
 .PHONY: load
-load: install ## Load test: 60 practitioners and managers against gunicorn; figures in bench/results/load.json
+load: install ## Load test: 60 staff against gunicorn, then each page alone; figures in bench/results/load*.json
 	$(LOAD_ENV) $(PY) bench/load/run.py
+	$(LOAD_ENV) $(PY) bench/load/pages.py
 
 # The issue's full chaos run for feedback letters (CI runs a small one inside make test).
 CHAOS_ENV := $(TEST_ENV) DATABASE_URL=$${CHAOS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fc_chaos} \

@@ -20,6 +20,7 @@ from accounts.services import persona_user_ensure
 from locality.models import Team
 from locality.services import reference_data_load
 from people.models import Person, Relationship
+from tests import database
 
 PERSONA_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 PERSONA_KEYS = [persona.key for persona in PERSONAS] + ["stranger"]
@@ -47,6 +48,11 @@ def _seed() -> None:
         stranger.save()
 
 
+# Tests that commit are emptied after with DELETE, not Django's TRUNCATE of every table, and
+# reseeded (tests/database.py).
+database.install(reseed=_seed)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, with reference data and the personas written once, committed, before
@@ -59,7 +65,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def reference_data(db):
     # Tests on a transactional database (browser and worker tests) empty every table when they
-    # end; pytest-django runs them after all the others, so each writes the rows again here.
+    # end and write these rows back (tests/database.py); where Django's own flush ran instead
+    # (SQLite), the rows are written again here.
     if not Team.objects.exists() or not User.objects.filter(username="sam.stranger").exists():
         _seed()
 

@@ -120,6 +120,8 @@ class RedisServer:
             **_detached(),
         )
         wait_for_port(self.port)
+        if self.process.poll() is not None:  # the port was up, but it is someone else's server
+            raise RuntimeError(f"redis-server could not listen on {self.port}")
 
     def stop(self) -> None:
         if self.process:
@@ -295,10 +297,18 @@ def _require_postgresql():
         pytest.skip("A worker in another process needs the PostgreSQL test database")
 
 
+def _xdist_offset() -> int:
+    """0 in a plain run; under pytest-xdist, the worker's number (gw0, gw1, ...), so two workers
+    starting a server at the same moment never try the same preferred port."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(worker.removeprefix("gw") or 0)
+
+
 @pytest.fixture
 def redis_server():
-    """A redis-server of this test's own, on a free port (6391 if it is free)."""
-    server = RedisServer(free_port(6391))
+    """A redis-server of this test's own, on a free port (6391, or 6391 + the xdist worker's
+    number, if it is free)."""
+    server = RedisServer(free_port(6391 + _xdist_offset()))
     server.start()
     yield server
     server.stop()

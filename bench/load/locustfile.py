@@ -47,10 +47,9 @@ CHILD_OUTCOME = re.compile(
 )
 CONSULTATION = re.compile(r"/front-door/consultations/([0-9a-f-]{36})/")
 CASE = re.compile(r'href="/cases/([0-9a-f-]{36})/"')
-# The hook for the assessment page (pathway/, being built; docs/load-test.md): the path of a
-# case's assessment with {case} for the case's id, e.g. "/cases/{case}/assessment/". When set,
-# the case workers and team managers open it after each case page; empty, they do not.
-ASSESSMENT_PATH = os.environ.get("LOAD_ASSESSMENT_PATH", "")
+# A case page links to its Pathway to Change assessments (bench/load/seed.py drafts one on each
+# allocated case); the case workers and team managers open the first after the case page.
+ASSESSMENT = re.compile(r'href="(/assessments/[0-9a-f-]{36}/)"')
 
 ACCOUNTS = {
     role: iter([a for a in PLAN["accounts"] if a["role"] == role])
@@ -307,15 +306,16 @@ class CaseStaff(Staff):
     abstract = True
 
     def case(self, cases: list[str]):
-        """A case from the caseload just shown, and (once it exists) its assessment."""
+        """A case from the caseload just shown, and its assessment where it has one."""
         if not cases:
             return
         case = random.choice(cases)
         self.wait()
         self.page("case page", f"/cases/{case}/")
-        if ASSESSMENT_PATH:
+        assessment = ASSESSMENT.search(self.last)
+        if assessment:
             self.wait()
-            self.page("assessment page", ASSESSMENT_PATH.format(case=case))
+            self.page("assessment page", assessment.group(1))
 
 
 class CaseWorker(CaseStaff):

@@ -83,6 +83,7 @@ def main():
         ("caseload: my cases", worker, "/cases/"),
         ("caseload: team", team_manager, f"/cases/teams/{team.slug}/"),
         ("case page", worker, f"/cases/{case.pk}/"),
+        ("assessment page", worker, f"/assessments/{case.assessments.get().pk}/"),
     ]
     clients = {}
     figures = {}

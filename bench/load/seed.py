@@ -58,6 +58,15 @@ from cases.models import (  # noqa: E402
 )
 from locality.models import MembershipRole, Team, TeamMembership  # noqa: E402
 from locality.services import reference_data_load  # noqa: E402
+from pathway.models import (  # noqa: E402
+    Assessment,
+    AssessmentKind,
+    AssessmentVersion,
+    Nature,
+    SituationEntry,
+    SituationTopic,
+    Voice,
+)
 from people.models import LivesWith, Person, Relationship  # noqa: E402
 from spectrum.models import Framework  # noqa: E402
 
@@ -286,7 +295,78 @@ def caseloads(
     CaseNote.objects.bulk_create(notes, batch_size=5000)
     CaseTask.objects.bulk_create(tasks, batch_size=5000)
     Allocation.objects.bulk_create(allocations, batch_size=5000)
-    return {"open_cases": len(cases), "allocated": len(allocated), "notes": len(notes)}
+    return {
+        "open_cases": len(cases),
+        "allocated": len(allocated),
+        "notes": len(notes),
+        "assessments": assessments(rng, allocated),
+    }
+
+
+SITUATION = [
+    (SituationTopic.PAST, Voice.WORKER, Nature.FACT, "Synthetic: two school moves last year."),
+    (SituationTopic.NOW, Voice.FAMILY, Nature.OPINION, "Synthetic: mornings are a struggle."),
+    (SituationTopic.TRIGGER, Voice.WORKER, Nature.FACT, "Synthetic: attendance fell this term."),
+    (SituationTopic.STRENGTH, Voice.FAMILY, Nature.FACT, "Synthetic: grandparents help often."),
+    (SituationTopic.AFFECTED, Voice.CHILD, Nature.OPINION, "Synthetic: the child feels tired."),
+]
+
+
+def assessments(rng: random.Random, allocated: list) -> int:
+    """A Family Help Assessment in draft on each allocated case, for its child, with a Situation
+    entry of each kind (pathway/; docs/pathway.md), so the case page links to one and the load
+    test opens it. A real one is started by ``pathway.services.assessment_start``; the page
+    reads the same rows either way."""
+    made = [
+        Assessment(
+            case=case,
+            kind=AssessmentKind.FAMILY_HELP,
+            start_date=case.referral_date,
+            due_date=case.assessment_due_date,
+            started_by_id=case.allocated_to_id,
+            started_at=case.accepted_at,
+        )
+        for case in allocated
+    ]
+    Assessment.objects.bulk_create(made, batch_size=2000)
+    Assessment.children.through.objects.bulk_create(
+        [Assessment.children.through(assessment_id=a.pk, person_id=a.case.child_id) for a in made],
+        batch_size=5000,
+    )
+    versions = AssessmentVersion.objects.bulk_create(
+        [
+            AssessmentVersion(
+                assessment=a,
+                number=1,
+                author_id=a.started_by_id,
+                created_at=a.started_at,
+                updated_at=a.started_at,
+                updated_by_id=a.started_by_id,
+                context_housing="Synthetic: a rented three-bedroom house.",
+            )
+            for a in made
+        ],
+        batch_size=2000,
+    )
+    SituationEntry.objects.bulk_create(
+        [
+            SituationEntry(
+                version=version,
+                topic=topic,
+                voice=voice,
+                nature=nature,
+                text=text,
+                position=position,
+                person_id=version.assessment.case.child_id if voice == Voice.CHILD else None,
+            )
+            for version in versions
+            for position, (topic, voice, nature, text) in enumerate(
+                rng.sample(SITUATION, k=rng.randint(3, len(SITUATION)))
+            )
+        ],
+        batch_size=5000,
+    )
+    return len(made)
 
 
 def plan_people(rng: random.Random, *, children: int) -> dict:
