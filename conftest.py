@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -20,6 +21,7 @@ from accounts.services import persona_user_ensure
 from locality.models import Team
 from locality.services import reference_data_load
 from people.models import Person, Relationship
+from spectrum.services import framework_v1_ensure
 from tests import database
 
 PERSONA_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
@@ -34,9 +36,12 @@ def fast_password_hashing(settings):
 
 
 def _seed() -> None:
-    """Reference data and every persona, as each test expects to find them."""
+    """Reference data, the published Spectrum framework (its data migration loads it; a database
+    kept from an older run may have lost it) and every persona, as each test expects to find
+    them."""
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         reference_data_load()
+        framework_v1_ensure()
         for persona in PERSONAS:
             persona_user_ensure(
                 persona=persona, password=PERSONA_PASSWORD, start_date=timezone.localdate()
@@ -48,9 +53,9 @@ def _seed() -> None:
         stranger.save()
 
 
-# Tests that commit are emptied after with DELETE, not Django's TRUNCATE of every table, and
-# reseeded (tests/database.py).
-database.install(reseed=_seed)
+# After a test that commits, the database is put back as django_db_setup left it, not emptied
+# with Django's TRUNCATE of every table (tests/database.py).
+database.install()
 
 
 @pytest.fixture(scope="session")
@@ -60,13 +65,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     Building them in every test was most of the suite's time."""
     with django_db_blocker.unblock():
         _seed()
+        database.snapshot(connection)
 
 
 @pytest.fixture
 def reference_data(db):
-    # Tests on a transactional database (browser and worker tests) empty every table when they
-    # end and write these rows back (tests/database.py); where Django's own flush ran instead
-    # (SQLite), the rows are written again here.
+    # After a test on a transactional database (browser and worker tests) the seeded rows are
+    # put back (tests/database.py); where Django's own flush ran instead (SQLite), which empties
+    # every table, they are written again here.
     if not Team.objects.exists() or not User.objects.filter(username="sam.stranger").exists():
         _seed()
 
