@@ -80,3 +80,23 @@ def test_the_front_door_sees_flags_and_refers_children_from_a_consultation(
     expect(coordinator.get_by_test_id("network-family")).to_contain_text("Joan Dawson")
     assert_accessible(coordinator, "referral from a consultation, as the co-ordinator sees it")
     assert leo.family_network_referrals.count() == 0
+
+
+def test_without_javascript_the_front_door_refers_a_child_from_the_consultation(
+    no_js_page,
+    live_server,
+    consultation,  # noqa: F811
+    family,
+    practitioner,
+):
+    page = no_js_page
+    mia = family["child"]
+    _consent(family, mia, practitioner)
+    signed_in(page, live_server, practitioner)
+    page.goto(f"{live_server.url}/front-door/consultations/{consultation.pk}/")
+    page.get_by_role("link", name="Refer for a Family Network Meeting").click()
+    page.get_by_label("Leo Dawson").uncheck()
+    page.get_by_label("Why a Family Network Meeting would help").fill("Wider family can help")
+    page.get_by_role("button", name="Refer").click()
+    expect(page.get_by_role("alert", name="Success")).to_contain_text("Mia Dawson")
+    assert mia.family_network_referrals.get().consultation_id == consultation.pk
