@@ -424,13 +424,6 @@ def network_refer_from_consultation_view(request, consultation_id):
     source = consultation_open(request=request, consultation_id=consultation_id)
     children = list(source.children)
     family = selectors.network_family_for(user=request.user, children=children)
-    if family:
-        access_log_record_list(
-            request=request,
-            record_type="consultation-family-network",
-            record_id=source.pk,
-            person_ids=[person.pk for person, _ in family],
-        )
     form = ConsultationNetworkReferralForm(
         _posted(request),
         children=children,
@@ -449,6 +442,13 @@ def network_refer_from_consultation_view(request, consultation_id):
     )
     if made:
         return redirect(source.url)
+    if family:  # shown in the form's prefill: one access-log row each
+        access_log_record_list(
+            request=request,
+            record_type="consultation-family-network",
+            record_id=source.pk,
+            person_ids=[person.pk for person, _ in family],
+        )
     from consent.models import Purpose
     from consent.selectors import consent_check
 
