@@ -1,18 +1,12 @@
-from django.utils import timezone
-
 from audit.models import AccessAction, AccessLog
+from locality.selectors import memberships_current
 
 
 def _rows(*, request, action: str, record_type: str, record_id, person_ids, reason: str):
     """Access-log rows for the signed-in user's request, one per person (or one with none)."""
     user = request.user
-    team_slugs = getattr(request, "_access_log_team_slugs", None)
-    if team_slugs is None:  # looked up once per request, however many rows it writes
-        team_slugs = request._access_log_team_slugs = ",".join(
-            user.memberships.current(on=timezone.localdate())
-            .order_by("team__slug")
-            .values_list("team__slug", flat=True)
-        )
+    # Read once per request, and shared with the case rules (locality.selectors).
+    team_slugs = ",".join(m.team_slug for m in memberships_current(user=user))
     match = getattr(request, "resolver_match", None)
     # A read during break-glass access carries its reason (people.middleware sets these).
     break_glass = getattr(request, "break_glass_reasons", None) or {}

@@ -21,6 +21,7 @@ from accounts.models import User
 from audit.access import record_get_for_user
 from cases.models import OPEN_STATUSES, Case, CaseNote, CaseStatus, CaseTask
 from locality.models import MembershipRole, Team, TeamMembership
+from locality.selectors import memberships_current
 from people.restriction import people_hidden_from
 
 CASELOAD_PAGE_SIZE = 50
@@ -28,19 +29,9 @@ RE_REFERRAL_MONTHS = 12
 
 
 def _memberships(user) -> dict:
-    """{team id: role in team} for the user's current teams, read once per request (cached on
-    the user object, which lives for one request)."""
-    if not (user and user.is_authenticated):
-        return {}
-    cached = getattr(user, "_case_memberships", None)
-    if cached is None:
-        cached = dict(
-            TeamMembership.objects.current(on=timezone.localdate())
-            .filter(user=user)
-            .values_list("team_id", "role_in_team")
-        )
-        user._case_memberships = cached
-    return cached
+    """{team id: role in team} for the user's current teams, read once per request
+    (``locality.selectors.memberships_current`` caches them on the user object)."""
+    return {m.team_id: m.role_in_team for m in memberships_current(user=user)}
 
 
 def team_ids_of(*, user) -> set[int]:

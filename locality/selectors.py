@@ -24,6 +24,7 @@ from locality.models import (
     RoutingRule,
     Team,
     TeamChosenBy,
+    TeamMembership,
     TeamType,
 )
 from locality.postcodes import PostcodeInvalid, PostcodeQuery, postcode_parse
@@ -31,6 +32,35 @@ from locality.reference import warwickshire_la_codes
 
 # A child, for routing: under 18 (Children Act 1989, s.105); the same age as spectrum.selectors.
 ADULT_AGE = 18
+
+# --- The user's teams ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurrentMembership:
+    team_id: int
+    team_slug: str
+    role_in_team: str
+
+
+def memberships_current(*, user) -> list[CurrentMembership]:
+    """The user's teams today, with their slug and the user's role in each: one query per
+    request, cached on the user object (which lives for one request). Both the case rules
+    (``cases.selectors.team_ids_of``) and the access log's team names (``audit.services``) read
+    it, so a page that does both reads the memberships once (docs/pathway.md, "Benchmark")."""
+    if not (user and user.is_authenticated):
+        return []
+    cached = getattr(user, "_current_memberships", None)
+    if cached is None:
+        cached = user._current_memberships = [
+            CurrentMembership(team_id, slug, role)
+            for team_id, slug, role in TeamMembership.objects.current(on=timezone.localdate())
+            .filter(user=user)
+            .order_by("team__slug")
+            .values_list("team_id", "team__slug", "role_in_team")
+        ]
+    return cached
+
 
 # --- Postcodes -------------------------------------------------------------------------------
 

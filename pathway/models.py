@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from spectrum.models import LevelCode
+
 
 class AssessmentKind(models.TextChoices):
     EARLY_SUPPORT = "ESA", "Early Support Assessment"
@@ -40,15 +42,6 @@ class FamilyAgreement(models.TextChoices):
     PARTLY = "PARTLY", "The family agree with some of it"
     DISAGREE = "DISAGREE", "The family do not agree with the assessment"
     NOT_YET = "NOT_YET", "Not yet talked through with the family"
-
-
-class SpectrumLevel(models.TextChoices):
-    """The Spectrum of Support levels (spectrum.models.LevelCode), re-evaluated at sign-off."""
-
-    UNIVERSAL = "UNIVERSAL", "Universal"
-    EARLY_SUPPORT = "EARLY_SUPPORT", "Early Support"
-    FAMILY_HELP = "FAMILY_HELP", "Family Help"
-    IMMEDIATE_PROTECTION = "IMMEDIATE_PROTECTION", "Family Help – immediate protection"
 
 
 class AssessmentFactor(models.TextChoices):
@@ -153,9 +146,10 @@ class AssessmentVersion(models.Model):
     family_agreement = models.CharField(max_length=10, choices=FamilyAgreement.choices, blank=True)
     family_words = models.TextField(blank=True)
 
-    # The CIN census factors and the Spectrum level the worker re-evaluates for sign-off.
+    # The CIN census factors and the Spectrum level the worker re-evaluates for sign-off (the
+    # levels are spectrum's own, ``spectrum.models.LevelCode``).
     factors = models.JSONField(default=list, blank=True)
-    spectrum_level = models.CharField(max_length=24, choices=SpectrumLevel.choices, blank=True)
+    spectrum_level = models.CharField(max_length=24, choices=LevelCode.choices, blank=True)
     spectrum_reason = models.TextField(blank=True)
     # The children's Spectrum decisions (spectrum.SpectrumDecision, with their indicators) that the
     # case worker recorded while drafting this version; linked when it is signed off, and the

@@ -136,12 +136,25 @@ def assessments_for_case(*, user, case: Case) -> list[Assessment]:
     return assessments
 
 
-def versions_of(*, assessment: Assessment) -> list[AssessmentVersion]:
-    return list(
-        assessment.versions.order_by("number").select_related(
-            "author", "submitted_by", "signed_off_by", "updated_by"
-        )
+def versions_of(*, assessment: Assessment, spectrum_recorded: bool = False) -> list:
+    """The assessment's versions, oldest first. With ``spectrum_recorded`` (on PostgreSQL),
+    each carries ``spectrum_recorded_ids``: which of the assessment's children have a current
+    Spectrum decision recorded since that version was started, read in the same query (what
+    ``version_spectrum_missing`` would otherwise ask the database for)."""
+    versions = assessment.versions.order_by("number").select_related(
+        "author", "submitted_by", "signed_off_by", "updated_by"
     )
+    if spectrum_recorded and connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        versions = versions.annotate(
+            spectrum_recorded_ids=ArraySubquery(
+                _spectrum_recorded(
+                    child_ids=_child_ids(assessment), since=OuterRef("created_at")
+                ).values("person_id")
+            )
+        )
+    return list(versions)
 
 
 def version_by_number(*, assessment: Assessment, number: int) -> AssessmentVersion:
@@ -573,15 +586,22 @@ def version_spectrum_decisions(*, version: AssessmentVersion, child_ids) -> dict
 
 def version_spectrum_missing(*, version: AssessmentVersion, child_ids) -> set:
     """The children with no current Spectrum decision recorded since the version was started
-    (one query)."""
+    (one query, or none when ``versions_of(spectrum_recorded=True)`` read it already)."""
+    if hasattr(version, "spectrum_recorded_ids"):  # read with the versions (versions_of)
+        return set(child_ids) - set(version.spectrum_recorded_ids or [])
     recorded = set(
-        SpectrumDecision.objects.filter(
-            person__in=list(child_ids),
-            superseded_by__isnull=True,
-            decided_at__gte=version.created_at,
-        ).values_list("person_id", flat=True)
+        _spectrum_recorded(child_ids=list(child_ids), since=version.created_at).values_list(
+            "person_id", flat=True
+        )
     )
     return set(child_ids) - recorded
+
+
+def _spectrum_recorded(*, child_ids, since):
+    """The current decisions of these children recorded at or after ``since``."""
+    return SpectrumDecision.objects.filter(
+        person__in=child_ids, superseded_by__isnull=True, decided_at__gte=since
+    )
 
 
 def assessment_api_queryset(*, user):

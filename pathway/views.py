@@ -250,7 +250,7 @@ def _is_child(person) -> bool:
 @login_required
 def assessment_view(request, assessment_id):
     assessment = _assessment(request, assessment_id)
-    versions = versions_of(assessment=assessment)
+    versions = versions_of(assessment=assessment, spectrum_recorded=True)
     current = versions[-1]
     current.assessment = assessment
     content = version_content(version=current)

@@ -348,6 +348,45 @@ class NetworkReferralForm(forms.Form):
         )
 
 
+class ConsultationNetworkReferralForm(forms.Form):
+    """A referral from a front-door consultation: the consultation's children (all ticked to
+    start with), and the family and the people around them, prefilled from their records."""
+
+    children = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        label="Which children is the meeting for?",
+        help_text="Each child ticked gets their own referral",
+        error_messages={
+            "required": "Choose at least one child",
+            "invalid_choice": "Choose children from the list shown",
+        },
+    )
+    reason = _text(
+        "Why a Family Network Meeting would help",
+        missing="Say why a Family Network Meeting would help",
+    )
+    family_hopes = _text("What the family hope for (optional)", required=False, rows=2)
+    family_network = _text(
+        "The family and the people around them (optional)",
+        required=False,
+        rows=5,
+        help_text="From the records: change it as the family tell you. The co-ordinator starts here",
+    )
+
+    def __init__(self, *args, children, family_network: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["children"].choices = [(str(child.pk), str(child)) for child in children]
+        self.initial.setdefault("children", [str(child.pk) for child in children])
+        self.initial.setdefault("family_network", family_network)
+        self.helper = _helper(
+            Field.checkboxes("children", legend_size=Size.SMALL),
+            Field.textarea("reason", label_size=Size.SMALL),
+            Field.textarea("family_hopes", label_size=Size.SMALL),
+            Field.textarea("family_network", label_size=Size.SMALL),
+            button="Refer",
+        )
+
+
 class MeetingForm(forms.Form):
     meeting_date = _date("Date of the meeting", missing="Enter the date of the meeting")
     invited = _text("Who was invited", missing="Say who was invited", rows=2)

@@ -322,11 +322,27 @@ class FamilyNetworkReferral(models.Model):
     child = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="family_network_referrals"
     )
+    # Where the referral came from: a case (its team referred), or a front-door consultation
+    # (Family Connect referred while the family was with them; no case yet). One or the other.
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, related_name="family_network_referrals"
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="family_network_referrals",
+    )
+    consultation = models.ForeignKey(
+        "referrals.Consultation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="family_network_referrals",
     )
     reason = models.TextField()
     family_hopes = models.TextField(blank=True)
+    # The family and the people around them, as the referrer knows them (prefilled from the
+    # records, changed as the family says): who the co-ordinator may talk to first.
+    family_network = models.TextField(blank=True)
     consent_reason = models.TextField(help_text="The consent gate's answer when it was made")
     status = models.CharField(
         max_length=14, choices=NetworkReferralStatus.choices, default=NetworkReferralStatus.WAITING
@@ -353,6 +369,10 @@ class FamilyNetworkReferral(models.Model):
                 fields=["child"],
                 condition=Q(status__in=["WAITING", "ARRANGING"]),
                 name="fnm_one_waiting_per_child",
+            ),
+            models.CheckConstraint(
+                name="fnm_from_a_case_or_a_consultation",
+                condition=Q(case__isnull=False) | Q(consultation__isnull=False),
             ),
             models.CheckConstraint(
                 name="fnm_held_has_meeting",

@@ -209,7 +209,7 @@ def network_referrals_visible_to(*, user):
     return FamilyNetworkReferral.objects.none()
 
 
-NETWORK_RELATIONS = ["child", "case__team", "referred_by", "coordinator"]
+NETWORK_RELATIONS = ["child", "case__team", "consultation", "referred_by", "coordinator"]
 
 
 def network_referral_get_for_user(*, request, referral_id) -> FamilyNetworkReferral:
@@ -233,6 +233,51 @@ def network_queue(*, user, status: str = "", page_number=None, per_page=PLANS_PA
     return Paginator(referrals.order_by("referred_at", "pk"), per_page).get_page(page_number)
 
 
+def network_family_for(*, user, children) -> list[tuple]:
+    """The people around ``children`` that a Family Network referral starts from: those related
+    to them (current ties) or living with them today, as the user may see them, each with how
+    they are connected, as (person, description) pairs. Three queries; the caller logs them as
+    shown."""
+    from people.models import LivesWith, Relationship
+    from people.selectors import people_visible_to
+
+    child_by_id = {child.pk: child for child in children}
+    if not child_by_id:
+        return []
+    today = timezone.localdate()
+    ties = {}
+    for tie in Relationship.objects.filter(end_date__isnull=True).filter(
+        Q(to_person__in=list(child_by_id)) | Q(from_person__in=list(child_by_id))
+    ):
+        if tie.to_person_id in child_by_id and tie.from_person_id not in child_by_id:
+            pr = ", parental responsibility" if tie.parental_responsibility else ""
+            child = child_by_id[tie.to_person_id]
+            ties.setdefault(tie.from_person_id, []).append(
+                f"{tie.get_kind_display()} of {child}{pr}"
+            )
+        elif tie.from_person_id in child_by_id and tie.to_person_id not in child_by_id:
+            child = child_by_id[tie.from_person_id]
+            ties.setdefault(tie.to_person_id, []).append(
+                f"{child} is their {tie.get_kind_display().lower()}"
+            )
+    homes = LivesWith.objects.filter(
+        Q(since_date__isnull=True) | Q(since_date__lte=today),
+        Q(until_date__isnull=True) | Q(until_date__gte=today),
+    ).filter(Q(person_a__in=list(child_by_id)) | Q(person_b__in=list(child_by_id)))
+    for a, b in homes.values_list("person_a_id", "person_b_id"):
+        for child_id, other in ((a, b), (b, a)):
+            if child_id in child_by_id and other not in child_by_id:
+                ties.setdefault(other, []).append(f"lives with {child_by_id[child_id]}")
+    if not ties:
+        return []
+    people = (
+        people_visible_to(user=user)
+        .filter(pk__in=list(ties))
+        .order_by("family_name", "given_name", "pk")
+    )
+    return [(person, "; ".join(dict.fromkeys(ties[person.pk]))) for person in people]
+
+
 def network_referrals_for_case(*, case):
     return list(
         case.family_network_referrals.select_related("coordinator").order_by("-referred_at")
@@ -253,6 +298,24 @@ def flags_for(*, person):
 
 def current_flags_for(*, person):
     return [flag for flag in flags_for(person=person) if flag.end_date is None]
+
+
+def current_flags_for_people(*, user, person_ids) -> dict:
+    """{person id: their current flags, with what the practitioner added} for several people in
+    one query (the consultation page's children). The caller has already opened and logged the
+    people through their record's access function; anyone the restriction rule hides from the
+    user is left out all the same."""
+    flags = {pk: [] for pk in person_ids}
+    if not flags:
+        return flags
+    for flag in (
+        PersonFlag.objects.filter(person_id__in=list(flags), end_date__isnull=True)
+        .exclude(person__in=people_hidden_from(user=user))
+        .select_related("detail")
+        .order_by("-start_date", "pk")
+    ):
+        flags[flag.person_id].append(flag)
+    return flags
 
 
 def flag_of(*, person, flag_id) -> PersonFlag | None:

@@ -157,7 +157,9 @@ class ReviewInputSerializer(serializers.Serializer):
 
 class NetworkReferralSerializer(serializers.ModelSerializer):
     child = PersonRefSerializer(read_only=True)
-    case = serializers.UUIDField(source="case_id", read_only=True)
+    # Where it came from: the case, or (referred by Family Connect) the consultation.
+    case = serializers.UUIDField(source="case_id", read_only=True, allow_null=True)
+    consultation = serializers.UUIDField(source="consultation_id", read_only=True, allow_null=True)
 
     class Meta:
         model = FamilyNetworkReferral
@@ -165,8 +167,10 @@ class NetworkReferralSerializer(serializers.ModelSerializer):
             "id",
             "child",
             "case",
+            "consultation",
             "reason",
             "family_hopes",
+            "family_network",
             "consent_reason",
             "status",
             "referred_at",

@@ -781,6 +781,75 @@ def network_referral_make(
     return referral
 
 
+@transaction.atomic
+def network_referral_make_from_consultation(
+    *,
+    source,
+    children,
+    by,
+    reason: str,
+    family_hopes: str = "",
+    family_network: str = "",
+) -> list[FamilyNetworkReferral]:
+    """Refer children of a front-door consultation (``plans.sources.ConsultationSource``, opened
+    through the front door's access function) to the Family Network Service: one referral per
+    child, all or none. For each child the consent gate decides, with no exception: a person
+    with parental responsibility must have agreed (``consent.selectors.consent_check``)."""
+    if not rules.can_take_consultations(by):
+        raise PlanError("Only Family Connect can refer from a consultation", field="children")
+    on_consultation = {str(child.pk): child for child in source.children}
+    wanted = list(dict.fromkeys(str(pk) for pk in children))
+    chosen = [on_consultation[pk] for pk in wanted if pk in on_consultation]
+    if not chosen or len(chosen) != len(wanted):
+        raise PlanError("Choose children from the consultation", field="children")
+    reason = _required(reason, "reason", "Say why a Family Network Meeting would help")
+    # The children's rows locked first, so two referrals made at once cannot both pass the
+    # "one waiting per child" check below.
+    list(Person.objects.select_for_update().filter(pk__in=[c.pk for c in chosen]).order_by("pk"))
+    gates = {}
+    for child in chosen:
+        gate = consent_check(child=child, purpose=Purpose.FAMILY_NETWORK_MEETING, user=by)
+        if not gate.allowed:
+            raise PlanError(f"{child}: {gate.reason}", field="children")
+        gates[child.pk] = gate
+    waiting = set(
+        FamilyNetworkReferral.objects.filter(
+            child__in=chosen,
+            status__in=[NetworkReferralStatus.WAITING, NetworkReferralStatus.ARRANGING],
+        ).values_list("child_id", flat=True)
+    )
+    for child in chosen:
+        if child.pk in waiting:
+            raise PlanError(
+                f"{child} is already waiting for a Family Network Meeting", field="children"
+            )
+    now = timezone.now()
+    referrals = []
+    for child in chosen:
+        referral = FamilyNetworkReferral.objects.create(
+            child=child,
+            consultation_id=source.pk,
+            reason=reason,
+            family_hopes=family_hopes.strip(),
+            family_network=family_network.strip(),
+            consent_reason=gates[child.pk].reason,
+            referred_by=by,
+            referred_at=now,
+        )
+        chronology_event_record(
+            person=child,
+            occurred_at=now,
+            kind="FNM_REFERRED",
+            title="Referred for a Family Network Meeting",
+            summary=f"From consultation {source.reference}: {reason}",
+            source_type="plans.familynetworkreferral",
+            source_id=referral.pk,
+            recorded_by=by,
+        )
+        referrals.append(referral)
+    return referrals
+
+
 def _locked_referral(referral) -> FamilyNetworkReferral:
     return (
         FamilyNetworkReferral.objects.select_for_update(of=("self",))

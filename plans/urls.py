@@ -11,6 +11,11 @@ urlpatterns = [
     path("agencies/", views.agencies_view, name="agencies"),
     path("cases/<uuid:case_id>/start/", views.plan_start_view, name="plan-start"),
     path("cases/<uuid:case_id>/family-network/", views.network_refer_view, name="fnm-refer"),
+    path(
+        "consultations/<uuid:consultation_id>/family-network/",
+        views.network_refer_from_consultation_view,
+        name="fnm-refer-consultation",
+    ),
     path("family-network/", views.network_queue_view, name="fnm-queue"),
     path("family-network/<uuid:referral_id>/", views.network_detail_view, name="fnm-detail"),
     path(

@@ -25,6 +25,7 @@ from plans.forms import (
     ActionStatusForm,
     AgencyForm,
     AgreementForm,
+    ConsultationNetworkReferralForm,
     FlagEndForm,
     FlagForm,
     MeetingForm,
@@ -43,6 +44,7 @@ from plans.services import (
     flag_set,
     network_meeting_record,
     network_referral_make,
+    network_referral_make_from_consultation,
     network_referral_take,
     partner_agency_add,
     plan_action_add,
@@ -54,6 +56,7 @@ from plans.services import (
     plan_send,
     plan_start,
 )
+from plans.sources import consultation_open
 
 
 def _require_case_worker(user) -> None:
@@ -408,6 +411,63 @@ def network_refer_view(request, case_id):
         request,
         "plans/network_refer.html",
         {"case": case, "form": form, "gate": gate, "heading": "Refer for a Family Network Meeting"},
+    )
+
+
+@login_required
+def network_refer_from_consultation_view(request, consultation_id):
+    """Family Connect refers children of a consultation, before any case (docs/plans.md). The
+    consultation is opened through the front door's access function (``plans.sources``); the
+    people around the children prefill the form and are logged as shown."""
+    if not rules.can_take_consultations(request.user):
+        raise PermissionDenied
+    source = consultation_open(request=request, consultation_id=consultation_id)
+    children = list(source.children)
+    family = selectors.network_family_for(user=request.user, children=children)
+    form = ConsultationNetworkReferralForm(
+        _posted(request),
+        children=children,
+        family_network="\n".join(f"{person}: {how}" for person, how in family),
+    )
+    made = _saved(
+        request,
+        form,
+        lambda data: network_referral_make_from_consultation(
+            source=source, by=request.user, **data
+        ),
+        lambda referrals: (
+            "Referred to the Family Network Service: "
+            + ", ".join(str(referral.child) for referral in referrals)
+        ),
+    )
+    if made:
+        return redirect(source.url)
+    if family:  # shown in the form's prefill: one access-log row each
+        access_log_record_list(
+            request=request,
+            record_type="consultation-family-network",
+            record_id=source.pk,
+            person_ids=[person.pk for person, _ in family],
+        )
+    from consent.models import Purpose
+    from consent.selectors import consent_check
+
+    gates = [
+        (
+            child,
+            consent_check(child=child, purpose=Purpose.FAMILY_NETWORK_MEETING, user=request.user),
+        )
+        for child in children
+    ]
+    return render(
+        request,
+        "plans/network_refer_consultation.html",
+        {
+            "source": source,
+            "form": form,
+            "gates": gates,
+            "heading": "Refer for a Family Network Meeting",
+        },
     )
 
 

@@ -13,3 +13,10 @@ class ReferralsConfig(AppConfig):
 
         person_work_register(consultation_work)
         person_work_register(level_work)
+
+        # A Family Network Meeting referral can start from a consultation (docs/plans.md); the
+        # plans app opens it through this rather than importing the front door.
+        from plans.sources import consultation_opener_register
+        from referrals.work import consultation_for_network_referral
+
+        consultation_opener_register(consultation_for_network_referral)

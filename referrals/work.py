@@ -64,3 +64,19 @@ def level_work(*, user, person_ids) -> list[WorkItem]:
             )
         )
     return items
+
+
+def consultation_for_network_referral(*, request, consultation_id):
+    """The consultation a Family Network Meeting referral is made from (registered with
+    ``plans.sources`` in ReferralsConfig.ready): opened through ``consultation_get_for_user``,
+    which writes one access-log row per child it names."""
+    from plans.sources import ConsultationSource
+    from referrals.selectors import consultation_get_for_user, consultation_links
+
+    consultation = consultation_get_for_user(request=request, consultation_id=consultation_id)
+    return ConsultationSource(
+        pk=consultation.pk,
+        reference=consultation.reference,
+        children=tuple(link.child for link in consultation_links(consultation=consultation)),
+        url=reverse("referrals:consultation", args=[consultation.pk]),
+    )

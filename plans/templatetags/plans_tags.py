@@ -1,11 +1,12 @@
-"""The plan section on the case page (cases/templates/cases/case.html includes it)."""
+"""The plan section on the case page (cases/templates/cases/case.html includes it), and the
+children's flags on the front door's consultation pages (referrals' child_outcomes.html)."""
 
 from django import template
 from django.utils import timezone
 
 from cases.models import OPEN_STATUSES, CaseLevel
 from cases.selectors import team_ids_of
-from plans.selectors import current_flags_for, plan_for_case
+from plans.selectors import current_flags_for, current_flags_for_people, plan_for_case
 
 register = template.Library()
 
@@ -23,6 +24,20 @@ def case_plan_section(context, case) -> dict:
         "can_flag": in_team,
         "flags": current_flags_for(person=case.child),
     }
+
+
+@register.inclusion_tag("plans/includes/child_flags.html", takes_context=True)
+def consultation_child_flags(context, consultation, links, child_id) -> dict:
+    """One child's current flags, as a row of the child's card on a consultation page. The
+    children were opened and logged with the consultation (referrals.selectors.
+    consultation_get_for_user); the flags of all of them are read in one query the first time
+    and kept on the consultation for the other cards, so the page's query count stays fixed."""
+    flags = getattr(consultation, "_child_flags", None)
+    if flags is None:
+        flags = consultation._child_flags = current_flags_for_people(
+            user=context["request"].user, person_ids=[link.child_id for link in links]
+        )
+    return {"flags": flags.get(child_id, [])}
 
 
 @register.filter

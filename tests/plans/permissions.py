@@ -19,6 +19,7 @@ from plans.models import (
 )
 from tests.cases.permissions import _rugby_case
 from tests.matrix import Route, expect
+from tests.referrals.permissions import FRONT_DOOR, _consultation_naming_one_child
 
 CASE_WORKERS = {"rugby_fhlp": 200, "warwick_fhlp": 200, "team_manager": 200, "lcpp": 200}
 RUGBY = {"rugby_fhlp": 200, "team_manager": 200, "warwick_fhlp": 404, "lcpp": 404}
@@ -115,6 +116,13 @@ ROUTES = [
         for name in PLAN_PAGES
     ],
     Route("plans:action-status", expect(403, **RUGBY), kwargs=_action, logs_access=True),
+    # Family Connect refers from a consultation it may open (the front door's one door).
+    Route(
+        "plans:fnm-refer-consultation",
+        expect(403, **FRONT_DOOR),
+        kwargs=_consultation_naming_one_child,
+        logs_access=True,
+    ),
     Route("plans:fnm-queue", expect(403, **COORDINATOR)),
     Route(
         "plans:fnm-detail",
