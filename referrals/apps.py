@@ -13,3 +13,10 @@ class ReferralsConfig(AppConfig):
 
         person_work_register(consultation_work)
         person_work_register(level_work)
+        # The statutory returns read referral sources and contacts through their registry.
+        from referrals import returns
+        from returns.providers import FrontDoorProvider, front_door_provider_register
+
+        front_door_provider_register(
+            FrontDoorProvider(referral_sources=returns.referral_sources, contacts=returns.contacts)
+        )
