@@ -410,9 +410,10 @@ def _list_5_rows(batch, end):
         case__child_id__in=children, kind=ConferenceKind.INITIAL, status=ConferenceStatus.HELD
     ).values_list("case__child_id", "held_on"):
         icpcs.setdefault(child_id, []).append(on)
+    # Counted over the 12 months to the end of the window, this enquiry and its ICPC included.
+    since = _year_before(end)
     for row in batch:
         on = timezone.localdate(row["strategy_discussion__held_at"])
-        since = _year_before(on)
         child = row["case__child_id"]
         unnecessary = None
         if row["status"] == EnquiryStatus.COMPLETED:
@@ -428,8 +429,8 @@ def _list_5_rows(batch, end):
             _yes_no(unnecessary),
             _date(row["icpc_on"]),
             _yes_no(plan),
-            sum(1 for d in enquiries.get(child, []) if since < d <= on),
-            sum(1 for d in icpcs.get(child, []) if since < d <= on),
+            sum(1 for d in enquiries.get(child, []) if since < d <= end),
+            sum(1 for d in icpcs.get(child, []) if since < d <= end),
             row["case__team__name"],
             row["worker"].strip(),
         ]
