@@ -664,9 +664,10 @@ def validate(source, *, rule_set: str) -> dict:
         "rules_failed": sorted(set(map(str, validator.rules_broken))),
         "issues": issues,
         "return_level": return_level,
-        "errors": sum(1 for i in issues if i["kind"] == "error")
+        # Counted once per child and rule, however many fields or tables the rule names.
+        "errors": len({(i["child"], i["rule"]) for i in issues if i["kind"] == "error"})
         + sum(1 for i in return_level if i["kind"] == "error"),
-        "queries": sum(1 for i in issues if i["kind"] == "query")
+        "queries": len({(i["child"], i["rule"]) for i in issues if i["kind"] == "query"})
         + sum(1 for i in return_level if i["kind"] == "query"),
     }
 

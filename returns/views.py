@@ -1,6 +1,6 @@
-"""The statutory returns page (docs/returns.md): start a run, watch it, download its file and
-the validation report. No request waits for a run: the run page refreshes itself (meta refresh,
-no JavaScript) until the Celery task has finished."""
+"""The statutory returns page (docs/returns.md): start a run, follow it, download its file and
+the validation report. No request waits for a run: the run page has a "Check progress" link (no
+JavaScript, and no timed refresh, which WCAG 2.2.1 and axe refuse) until the Celery task ends."""
 
 import csv
 
@@ -70,7 +70,6 @@ def run_view(request, run_id):
             "check": count_check(run) if run.status == RunStatus.DONE else [],
             "previous": previous_run(run) if run.status == RunStatus.DONE else None,
             "summary": {k: v for k, v in report.items() if k not in {"issues", "children"}},
-            "refresh": not run.finished,
         },
     )
 

@@ -39,13 +39,13 @@ def test_a_team_manager_runs_the_census_and_downloads_it(
     )
     assert len(queued) == 1  # the task is published once the run is committed
     waiting = client.get(reverse("returns:run", args=[run.pk])).content.decode()
-    assert '<meta http-equiv="refresh" content="5">' in waiting
-    assert "Check progress now" in waiting
+    assert "Waiting to start" in waiting
+    assert f'href="{reverse("returns:run", args=[run.pk])}">Check progress</a>' in waiting
 
     return_run.apply(args=[str(run.pk)])  # the Celery task itself, in this process
 
     page = client.get(reverse("returns:run", args=[run.pk])).content.decode()
-    assert 'http-equiv="refresh"' not in page
+    assert "Check progress" not in page
     assert "<strong>0 errors</strong>" in page
     run.refresh_from_db()
     assert run.status == RunStatus.DONE and run.counts["children"] == 1
