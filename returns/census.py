@@ -75,6 +75,12 @@ def la_child_id(person_id, recorded: str) -> str:
 
 @dataclass
 class Episode:
+    """One referral's line of work as it stood on the census reference date: anything dated
+    after the collection year has not happened yet, and modules that ended before the year
+    started are not returned (DfE rules 8620, 8696, 8715, 8930, 4013)."""
+
+    start: date
+    end: date
     cases: list = field(default_factory=list)  # dicts, oldest first
     assessments: list = field(default_factory=list)
     cin_plans: list = field(default_factory=list)
@@ -97,15 +103,20 @@ class Episode:
     def closure(self) -> tuple[date | None, str]:
         """When and why the episode closed (None while any case in it is open)."""
         last = self.last
+        closed = None, ""
         if last["status"] == CaseStatus.CLOSED:
-            return timezone.localdate(last["closed_at"]), last["closure_reason"]
-        if last["status"] == CaseStatus.SENT_BACK and last["front_door_resolved_at"]:
+            closed = timezone.localdate(last["closed_at"]), last["closure_reason"]
+        elif last["status"] == CaseStatus.SENT_BACK and last["front_door_resolved_at"]:
             # The team sent it back and Family Connect decided no team was needed.
-            return timezone.localdate(last["front_door_resolved_at"]), "RC7"
-        return None, ""
+            closed = timezone.localdate(last["front_door_resolved_at"]), "RC7"
+        if closed[0] is not None and closed[0] > self.end:
+            return None, ""  # still open on the reference date
+        return closed
 
     @property
     def nfa(self) -> bool:
+        if self.closure[0] is None:
+            return False
         if any(case["referral_nfa"] for case in self.cases):
             return True
         last = self.last
@@ -150,7 +161,8 @@ def episodes_for(child_ids, *, start: date, end: date, cin_only: bool = True) ->
     )
     by_key: dict = {}
     for case in cases:
-        by_key.setdefault((case["child_id"], case["referral_date"]), Episode()).cases.append(case)
+        key = (case["child_id"], case["referral_date"])
+        by_key.setdefault(key, Episode(start=start, end=end)).cases.append(case)
     episodes: dict = defaultdict(list)
     case_episode: dict = {}
     for (child_id, _), episode in by_key.items():
@@ -181,6 +193,12 @@ def episodes_for(child_ids, *, start: date, end: date, cin_only: bool = True) ->
     for assessment_id, chosen in signed:  # the latest signed-off version wins
         factors[assessment_id] = chosen
     for assessment in assessments:
+        if assessment["start_date"] > end:
+            continue
+        if assessment["authorised_date"] and assessment["authorised_date"] > end:
+            assessment["authorised_date"] = None  # not yet authorised on the reference date
+        if assessment["authorised_date"] and assessment["authorised_date"] < start:
+            continue  # finished before the year
         assessment["factors"] = factors.get(assessment["id"], [])
         case_episode[assessment["case_id"]].assessments.append(assessment)
     for plan in (
@@ -188,6 +206,11 @@ def episodes_for(child_ids, *, start: date, end: date, cin_only: bool = True) ->
         .order_by("started_on")
         .values("id", "case_id", "started_on", "ended_at")
     ):
+        plan["ended_at"] = timezone.localdate(plan["ended_at"]) if plan["ended_at"] else None
+        if plan["started_on"] > end or (plan["ended_at"] and plan["ended_at"] < start):
+            continue
+        if plan["ended_at"] and plan["ended_at"] > end:
+            plan["ended_at"] = None
         case_episode[plan["case_id"]].cin_plans.append(plan)
     icpcs = {
         row["enquiry_id"]: row
@@ -205,10 +228,20 @@ def episodes_for(child_ids, *, start: date, end: date, cin_only: bool = True) ->
             "icpc_target_date",
             "status",
             "outcome",
+            "completed_date",
             "strategy_discussion__held_at",
         )
     ):
-        enquiry["icpc"] = icpcs.get(enquiry["id"])
+        icpc = icpcs.get(enquiry["id"])
+        if enquiry["start_date"] > end:
+            continue
+        if icpc and icpc["held_on"] > end:
+            icpc = None
+        if icpc and icpc["held_on"] < start:
+            continue  # the enquiry and its conference were both before the year
+        if enquiry["completed_date"] and enquiry["completed_date"] > end:
+            enquiry["status"] = EnquiryStatus.OPEN  # still under way on the reference date
+        enquiry["icpc"] = icpc
         case_episode[enquiry["case_id"]].enquiries.append(enquiry)
     reviews: dict = defaultdict(list)
     for plan_id, held_on in (
@@ -218,7 +251,8 @@ def episodes_for(child_ids, *, start: date, end: date, cin_only: bool = True) ->
         .order_by("held_on")
         .values_list("plan_id", "held_on")
     ):
-        reviews[plan_id].append(held_on)
+        if start <= held_on <= end:
+            reviews[plan_id].append(held_on)
     for plan in (
         ProtectionPlan.objects.filter(case_id__in=case_ids)
         .order_by("start_date")
@@ -232,6 +266,10 @@ def episodes_for(child_ids, *, start: date, end: date, cin_only: bool = True) ->
             "previous_plans",
         )
     ):
+        if plan["start_date"] > end or (plan["end_date"] and plan["end_date"] < start):
+            continue
+        if plan["end_date"] and plan["end_date"] > end:
+            plan["end_date"] = None
         plan["reviews"] = reviews.get(plan["id"], [])
         case_episode[plan["case_id"]].cp_plans.append(plan)
     return episodes
@@ -605,8 +643,8 @@ def validate(source, *, rule_set: str) -> dict:
     frames = {
         name: frame.astype(object).where(frame.notna(), pd.NA) for name, frame in frames.items()
     }
-    for name in ("CINdetails", "Assessments", "AssessmentFactorsList", "CINplanDates"):
-        frames[name]["CINdetailsID"] = frames[name]["CINdetailsID"].astype("int64", errors="ignore")
+    # (The ids stay Python ints in object columns, as the validator's reader leaves them: rule
+    # 8565 merges them with a table of its own whose ids are text.)
     data = process_data(frames)
     registry = importlib.import_module(f"cin_validator.rules.{rule_set}").registry
     rules = {str(rule.code): rule for _, rule in registry.items()}
