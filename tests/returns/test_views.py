@@ -149,3 +149,13 @@ def test_a_referral_with_no_further_action_closes_without_a_primary_need(client_
     )
     case = Case.objects.get(pk=case.pk)
     assert case.status == "CLOSED" and case.referral_nfa
+
+
+def test_the_team_records_the_primary_need_when_it_accepts_the_case(client_for):
+    person = make.child("V3003")
+    case = make.case(person, referral=timezone.localdate(), primary_need="", status="INCOMING")
+    client_for("team_manager").post(
+        reverse("cases:intake", args=[case.pk]), {"decision": "ACCEPT", "primary_need": "N5"}
+    )
+    case.refresh_from_db()
+    assert (case.status, case.primary_need) == ("UNALLOCATED", "N5")
