@@ -95,7 +95,9 @@ def _cin(run: ReturnRun):
     )
     _progress(run.pk, "Checking it with the DfE's rules", 1, 1)
     report = validate(io.BytesIO(content), rule_set=_rule_set(rule_set_for(end_year)))
-    report["children"] = result.children
+    # Where each child named in the report is put right (only those the rules named).
+    named = {issue["child"] for issue in report["issues"]}
+    report["children"] = {k: v for k, v in result.children.items() if k in named}
     name = f"CIN_census_{LEA_NAME}_{end_year - 1}-{end_year % 100:02d}.xml"
     return content, name, "application/xml", result.counts, report
 
