@@ -442,7 +442,7 @@ def list_6(start: date, end: date):
 
     child_ids = children_in_period(start=start, end=end)
     for chunk in _chunks(child_ids):
-        episodes = episodes_for(chunk, start=start, end=end)
+        episodes = episodes_for(chunk, start=start, end=end, modules=False)
         case_ids = [c["id"] for child in episodes.values() for e in child for c in e.cases]
         last_seen = dict(
             CaseNote.objects.filter(case_id__in=case_ids, child_seen=True)

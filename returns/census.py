@@ -151,7 +151,9 @@ CASE_FIELDS = [
 ]
 
 
-def episodes_for(child_ids, *, start: date, end: date, cin_only: bool = True) -> dict:
+def episodes_for(
+    child_ids, *, start: date, end: date, cin_only: bool = True, modules: bool = True
+) -> dict:
     """``{child id: [Episode, ...]}`` for the episodes open at some time between the dates,
     with their assessments, plans, enquiries and child protection plans: one query a table."""
     cases = (
@@ -174,7 +176,7 @@ def episodes_for(child_ids, *, start: date, end: date, cin_only: bool = True) ->
         episodes[child_id].append(episode)
         for case in episode.cases:
             case_episode[case["id"]] = episode
-    if not case_episode:
+    if not case_episode or not modules:  # Annex A list 6 needs only the cases
         return episodes
     case_ids = list(case_episode)
     assessments = list(
