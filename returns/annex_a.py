@@ -263,12 +263,6 @@ def _cin_level(prefix: str = "") -> Q:
 def list_3(start: date, end: date):
     """Referrals: the cases opened by a front-door referral at Family Help or child protection
     level in the window."""
-    earlier = Case.objects.filter(
-        child_id=OuterRef("child_id"),
-        opened_by__isnull=False,
-        referral_date__lte=OuterRef("referral_date"),
-        referral_date__gt=OuterRef("year_before"),
-    ).exclude(level=CaseLevel.EARLY_SUPPORT)
     rows = (
         Case.objects.filter(opened_by__isnull=False, referral_date__range=(start, end))
         .filter(_cin_level())
@@ -288,13 +282,13 @@ def list_3(start: date, end: date):
     ).iterator(chunk_size=2000):
         batch.append(row)
         if len(batch) == 2000:
-            yield from _list_3_rows(batch, provider, earlier, end)
+            yield from _list_3_rows(batch, provider, end)
             batch = []
     if batch:
-        yield from _list_3_rows(batch, provider, earlier, end)
+        yield from _list_3_rows(batch, provider, end)
 
 
-def _list_3_rows(batch, provider, earlier, end):
+def _list_3_rows(batch, provider, end):
     sources = provider.referral_sources({row["opened_by_id"] for row in batch})
     counts: dict = {}
     children = {row["child_id"] for row in batch}
