@@ -75,6 +75,7 @@ bench: install ## Run the benchmarks on PostgreSQL and write the figures to benc
 	$(BENCH_ENV) $(PY) -m pytest bench/letters_delivery.py -q -s -p no:randomly
 	$(BENCH_ENV) $(PY) bench/pathway_assessment.py
 	$(BENCH_ENV) DATABASE_URL=$${DASHBOARDS_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fc_bench_dashboards} $(PY) bench/dashboards.py
+	$(BENCH_ENV) DATABASE_URL=$${RETURNS_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fc_bench_returns} $(PY) bench/returns.py
 
 # The load test: its own database (fc_load, emptied and reseeded), gunicorn with 3 workers and a
 # Celery worker on 127.0.0.1, 60 simulated staff; figures in bench/results/load.json.

@@ -31,6 +31,7 @@ NAVIGATION = [
     NavEntry("Sharing log", "consent:sharing-log", rules.can_read_sharing_log),
     NavEntry("Access log", "audit:access-log", rules.can_read_access_log),
     NavEntry("Dashboards", "dashboards:index", rules.can_see_dashboards),
+    NavEntry("Statutory returns", "returns:index", rules.can_run_returns),
     NavEntry("Spectrum consistency", "spectrum:consistency", rules.can_view_spectrum_consistency),
     NavEntry("Administration", "admin:index", rules.can_administer),
 ]

@@ -130,6 +130,11 @@ def can_record_registration(user) -> bool:
     return has_role(user, CASE_WORKERS)
 
 
+def can_run_returns(user) -> bool:
+    # The CIN census and Annex A cover the whole county (docs/returns.md).
+    return has_role(user, {Role.TEAM_MANAGER, Role.AUDITOR})
+
+
 def can_view_caseload_dashboard(user) -> bool:
     # Only for teams the user manages: cases.selectors.teams_managed_by.
     return has_role(user, {Role.TEAM_MANAGER})

@@ -3,7 +3,7 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.utils import timezone
 
-from cases.models import ClosureReason, ContactKind, TransferReason
+from cases.models import ClosureReason, ContactKind, PrimaryNeed, TransferReason
 from locality.models import Team
 
 WHEN_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %H.%M", "%Y-%m-%d %H:%M", "%d/%m/%Y"]
@@ -29,12 +29,19 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required when you send it back: Family Connect sees this in its queue",
     )
+    primary_need = forms.ChoiceField(
+        choices=[("", "Not decided yet"), *PrimaryNeed.choices],
+        required=False,
+        label="The child's primary need (CIN census)",
+        help_text="The highest in the list that applies. You can set it later, when you close",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             Field.radios("decision", legend_size=Size.SMALL),
             Field.textarea("reason", label_size=Size.SMALL),
+            Field.select("primary_need", label_size=Size.SMALL),
             button="Save decision",
         )
 
@@ -194,6 +201,17 @@ class CloseForm(forms.Form):
         label="Reason for closing (CIN census)",
         error_messages={"required": "Choose the reason for closing"},
     )
+    referral_nfa = forms.BooleanField(
+        label="The referral ended with no further action",
+        required=False,
+        help_text="Tick only if nothing was done beyond deciding on the referral",
+    )
+    primary_need = forms.ChoiceField(
+        choices=[("", "Choose the primary need"), *PrimaryNeed.choices],
+        required=False,
+        label="The child's primary need (CIN census)",
+        help_text="The highest in the list that applies; needed unless there was no further action",
+    )
     note = forms.CharField(
         label="Closing summary", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -202,9 +220,18 @@ class CloseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             Field.radios("reason", legend_size=Size.SMALL),
+            Field.checkbox("referral_nfa"),
+            Field.select("primary_need", label_size=Size.SMALL),
             Field.textarea("note", label_size=Size.SMALL),
             button="Close the case",
         )
+
+    def clean(self):
+        data = super().clean()
+        # CIN census rule 8610: a primary need unless the referral ended with no further action.
+        if not data.get("referral_nfa") and not data.get("primary_need"):
+            self.add_error("primary_need", "Choose the child's primary need")
+        return data
 
 
 class RerouteForm(forms.Form):

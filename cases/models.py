@@ -66,6 +66,21 @@ class ClosureReason(models.TextChoices):
     RC9 = "RC9", "RC9: Case closed after assessment, referred to early help"
 
 
+class PrimaryNeed(models.TextChoices):
+    """The CIN census PrimaryNeedCode: the highest that applies, in this order (docs/returns.md)."""
+
+    N1 = "N1", "N1: Abuse or neglect"
+    N2 = "N2", "N2: Child's disability"
+    N3 = "N3", "N3: Parental disability or illness"
+    N4 = "N4", "N4: Family in acute stress"
+    N5 = "N5", "N5: Family dysfunction"
+    N6 = "N6", "N6: Socially unacceptable behaviour"
+    N7 = "N7", "N7: Low income"
+    N8 = "N8", "N8: Absent parenting"
+    N9 = "N9", "N9: Cases other than children in need"
+    N0 = "N0", "N0: Not stated"
+
+
 class Case(models.Model):
     """An episode of work with a child in one team."""
 
@@ -120,6 +135,14 @@ class Case(models.Model):
     sent_back_reason = models.TextField(blank=True)
     closure_reason = models.CharField(max_length=3, choices=ClosureReason.choices, blank=True)
     closure_note = models.TextField(blank=True)
+    # CIN census CINdetails (docs/returns.md): the child's primary need, set when the team
+    # accepts the case or closes it, and whether the referral ended with no further action.
+    primary_need = models.CharField(max_length=2, choices=PrimaryNeed.choices, blank=True)
+    referral_nfa = models.BooleanField(
+        "referral: no further action",
+        default=False,
+        help_text="The referral ended with no further action (CIN census ReferralNFA)",
+    )
     # When the case ended, whether closed, sent back or transferred; and who ended it.
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(

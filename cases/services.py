@@ -28,6 +28,7 @@ from cases.models import (
     CaseStatus,
     CaseTask,
     ClosureReason,
+    PrimaryNeed,
     TransferReason,
 )
 from cases.selectors import (
@@ -272,16 +273,19 @@ def _family_cases_unannounced(case: Case) -> list[Case] | None:
 
 
 @transaction.atomic
-def case_accept(*, case: Case, manager) -> Case:
+def case_accept(*, case: Case, manager, primary_need: str = "") -> Case:
     case = _locked(case)
     _require_manager(case, manager, "accept its cases")
     _require_state(case, [CaseStatus.INCOMING], "accept it")
+    if primary_need and primary_need not in PrimaryNeed.values:
+        raise CaseError("Choose the child's primary need from the list", field="primary_need")
     case.status, case.accepted_at, case.accepted_by = (
         CaseStatus.UNALLOCATED,
         timezone.now(),
         manager,
     )
-    case.save(update_fields=["status", "accepted_at", "accepted_by"])
+    case.primary_need = primary_need or case.primary_need
+    case.save(update_fields=["status", "accepted_at", "accepted_by", "primary_need"])
     _event(case, CaseEventKind.ACCEPTED, manager, f"Accepted by {manager}")
     return case
 
@@ -501,16 +505,38 @@ def case_transfer(*, case: Case, to_team: Team, reason: str, note: str, by) -> C
 
 
 @transaction.atomic
-def case_close(*, case: Case, manager, reason: str, note: str = "") -> Case:
+def case_close(
+    *,
+    case: Case,
+    manager,
+    reason: str,
+    note: str = "",
+    primary_need: str = "",
+    referral_nfa: bool = False,
+) -> Case:
     case = _locked(case)
     _require_manager(case, manager, "close its cases")
     _require_state(case, OPEN_STATUSES, "close it")
     if reason not in ClosureReason.values:
         raise CaseError("Choose the reason for closing", field="reason")
+    if primary_need and primary_need not in PrimaryNeed.values:
+        raise CaseError("Choose the child's primary need from the list", field="primary_need")
     now = timezone.now()
     case.status, case.closure_reason, case.closure_note = CaseStatus.CLOSED, reason, note.strip()
     case.closed_at, case.closed_by = now, manager
-    case.save(update_fields=["status", "closure_reason", "closure_note", "closed_at", "closed_by"])
+    case.primary_need = primary_need or case.primary_need
+    case.referral_nfa = referral_nfa
+    case.save(
+        update_fields=[
+            "status",
+            "closure_reason",
+            "closure_note",
+            "closed_at",
+            "closed_by",
+            "primary_need",
+            "referral_nfa",
+        ]
+    )
     Allocation.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
     _event(case, CaseEventKind.CLOSED, manager, f"{ClosureReason(reason).label}. {note}".strip())
     return case

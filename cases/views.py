@@ -243,7 +243,11 @@ def intake_view(request, case_id):
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["decision"] == "ACCEPT":
-                case_accept(case=case, manager=request.user)
+                case_accept(
+                    case=case,
+                    manager=request.user,
+                    primary_need=form.cleaned_data["primary_need"],
+                )
                 messages.success(request, f"Accepted the case for {case.child}. Allocate it next.")
                 return redirect("cases:allocate", case_id=case.pk)
             case_send_back(case=case, manager=request.user, reason=form.cleaned_data["reason"])
@@ -377,7 +381,10 @@ def close_view(request, case_id):
     case = _case(request, case_id)
     if not team_is_managed_by(team=case.team, user=request.user):
         raise PermissionDenied
-    form = CloseForm(request.POST if request.method == "POST" else None)
+    form = CloseForm(
+        request.POST if request.method == "POST" else None,
+        initial={"primary_need": case.primary_need},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case_close(case=case, manager=request.user, **form.cleaned_data)

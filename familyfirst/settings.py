@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "protection",
     "idempotency",
     "dashboards",
+    "returns",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("protection/", include("protection.urls")),
     path("assessments/", include("pathway.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("returns/", include("returns.urls")),
     path("plans/", include("plans.urls")),
     path("api/v1/", include("familyfirst.api_urls")),
     path("healthz/", views.healthz, name="healthz"),

@@ -153,6 +153,7 @@ class PlanCensusSerializer(serializers.Serializer):
     CPPendDate = serializers.DateField(source="end_date", allow_null=True)
     InitialCategoryOfAbuse = serializers.CharField(source="initial_category")
     LatestCategoryOfAbuse = serializers.CharField(source="latest_category")
+    NumberOfPreviousCPP = serializers.IntegerField(source="previous_plans")
     CPPreviewDate = serializers.SerializerMethodField()
 
     def get_CPPreviewDate(self, obj) -> list[str]:  # noqa: N802 - the census's name

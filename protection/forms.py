@@ -227,6 +227,18 @@ class ConferenceForm(forms.Form):
         empty_label="Choose a registered social worker",
         help_text="Only staff with a Social Work England number",
     )
+    previous_plans = forms.IntegerField(
+        label="How many child protection plans has the child had before, anywhere?",
+        required=False,
+        min_value=0,
+        max_value=50,
+        help_text="For a plan that starts: earlier plans here or in another council (CIN census)",
+        error_messages={
+            "invalid": "Enter the number of earlier plans as a whole number, like 0 or 2",
+            "min_value": "Enter 0 or more",
+            "max_value": "Enter 50 or fewer",
+        },
+    )
     decision_note = forms.CharField(
         label="Notes on the decision", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -251,8 +263,10 @@ class ConferenceForm(forms.Form):
         ]
         if kind == ConferenceKind.INITIAL:
             fields.append(Field.select("lead", label_size=Size.SMALL))
+            fields.append(Field.text("previous_plans", label_size=Size.SMALL, field_width=2))
         else:
             del self.fields["lead"]
+            del self.fields["previous_plans"]
         fields.append(Field.textarea("decision_note", label_size=Size.SMALL))
         self.helper = _helper(*fields, button="Save the conference")
 

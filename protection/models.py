@@ -338,6 +338,10 @@ class ProtectionPlan(models.Model):
     end_date = models.DateField(null=True, blank=True)  # CPPendDate
     end_reason = models.CharField(max_length=20, choices=PlanEndReason.choices, blank=True)
     end_note = models.TextField(blank=True)
+    # CIN census NumberOfPreviousCPP: earlier plans anywhere, asked at the ICPC (docs/returns.md).
+    previous_plans = models.PositiveSmallIntegerField(
+        "number of previous child protection plans", default=0
+    )
 
     class Meta:
         ordering = ["start_date"]

@@ -450,6 +450,7 @@ def conference_record(
     decision_note: str = "",
     category: str = "",
     lead=None,
+    previous_plans: int | None = None,
 ) -> Conference:
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     case = _locked_case(conference.case_id)
@@ -509,6 +510,7 @@ def conference_record(
             latest_category=category,
             lead=lead,
             core_group_due_date=core_group_due(held_on),
+            previous_plans=previous_plans or 0,
         )
         Conference.objects.create(
             case=case, kind=ConferenceKind.REVIEW, plan=plan, due_date=first_review_due(held_on)

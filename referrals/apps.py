@@ -20,3 +20,11 @@ class ReferralsConfig(AppConfig):
         from referrals.work import consultation_for_network_referral
 
         consultation_opener_register(consultation_for_network_referral)
+
+        # The statutory returns read referral sources and contacts through their registry.
+        from referrals import returns
+        from returns.providers import FrontDoorProvider, front_door_provider_register
+
+        front_door_provider_register(
+            FrontDoorProvider(referral_sources=returns.referral_sources, contacts=returns.contacts)
+        )

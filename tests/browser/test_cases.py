@@ -173,6 +173,9 @@ def test_a_referral_goes_from_the_front_door_to_the_team_to_the_macpt_and_is_clo
     expect(macpt.locator(".govuk-error-summary")).to_contain_text("Choose the reason for closing")
     assert_accessible(macpt, "close with an error")
     macpt.get_by_label("RC8: Case closed after assessment, no further action").check()
+    macpt.get_by_label("The child's primary need (CIN census)").select_option(
+        label="N1: Abuse or neglect"
+    )
     macpt.get_by_role("button", name="Close the case").click()
     expect(macpt.get_by_test_id("case-status")).to_contain_text("Closed")
     assert_accessible(macpt, "closed case")

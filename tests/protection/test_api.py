@@ -32,6 +32,7 @@ def test_enquiries_and_plans_carry_the_cin_census_fields(
         "CPPendDate": None,
         "InitialCategoryOfAbuse": "PHY",
         "LatestCategoryOfAbuse": "PHY",
+        "NumberOfPreviousCPP": 0,
         "CPPreviewDate": [],
     }
     assert plans[0]["next_review_due"] == plan.reviews.get().due_date.isoformat()

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -352,3 +353,15 @@ def test_the_sweep_warns_the_macpt_managers_once_as_the_icpc_comes_due(
     assert "ICPC for the Section 47 enquiry" in warning.body
     enquiry.refresh_from_db()
     assert enquiry.escalated_at is not None
+
+
+def test_the_plan_keeps_how_many_plans_the_child_had_before(
+    discussion, lcpp, macpt_manager, client_for
+):
+    """CIN census NumberOfPreviousCPP, asked on the initial conference form (docs/returns.md)."""
+    enquiry = _substantiated(_s47(discussion, lcpp), lcpp)
+    conference = Conference.objects.get(enquiry=enquiry)
+    form = client_for("lcpp").get(reverse("protection:conference", args=[conference.pk]))
+    assert "How many child protection plans has the child had before" in form.content.decode()
+    _icpc(enquiry, macpt_manager, lcpp, previous_plans=2)
+    assert ProtectionPlan.objects.get().previous_plans == 2
