@@ -285,6 +285,12 @@ def _draft_step(request, consultation_id, step: str):
                 "version": consultation.version,
                 "saved_at": timezone.localtime(consultation.updated_at).strftime("%H:%M:%S"),
                 "errors": {name: list(errors) for name, errors in form.errors.items()},
+                # A date input's parts in error (by position), for their red borders.
+                "error_parts": {
+                    name: form.fields[name].widget.error_parts
+                    for name in form.errors
+                    if name in form.fields and hasattr(form.fields[name].widget, "error_parts")
+                },
             }
         )
     if not conflict and not form.errors and not restored:
