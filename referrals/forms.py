@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from locality.models import ConcernKind, Team
-from people.forms import RelationshipForm
 from referrals.models import (
     AgencyType,
     CallPurpose,
@@ -532,35 +531,3 @@ class ChildOutcomeForm(forms.Form):
         if cleaned.get("team") and not cleaned.get("override_reason", "").strip():
             self.add_error("override_reason", "Say why the proposed team is not right")
         return cleaned
-
-
-class HouseholdRelationshipForm(RelationshipForm):
-    """A relationship recorded from the children step: the other person is picked from the
-    household (people on the consultation and in the children's households), never pasted as an
-    ID. ``candidates`` are people the user may see (restricted people are never offered)."""
-
-    def __init__(self, *args, candidates=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.candidates = {str(person.pk): person for person in candidates}
-        self.fields["other_person"] = forms.ChoiceField(
-            label="Who is the other person?",
-            help_text="People in this consultation and in the children's households",
-            choices=[(pk, str(person)) for pk, person in self.candidates.items()],
-            widget=forms.RadioSelect,
-            error_messages={
-                "required": "Select who the other person is",
-                "invalid_choice": "Select one of the people listed",
-            },
-        )
-        self.helper.layout = Layout(
-            Field.radios("other_person", legend_size=Size.SMALL),
-            Field.select("kind"),
-            Field.checkbox("parental_responsibility"),
-            Field.checkbox("family_network"),
-            Field.checkbox("lives_with"),
-            Field("start_date"),
-            Button("save", "Save and return to the children"),
-        )
-
-    def clean_other_person(self):
-        return self.candidates[self.cleaned_data["other_person"]]

@@ -135,3 +135,54 @@ def test_a_manager_merges_two_records_and_undoes_it(page, live_server, fc_manage
     page.get_by_role("button", name="Undo this merge").click()
     expect(page.get_by_test_id("merge-status")).to_contain_text(re.compile("Undone by"))
     assert_accessible(page, "merge undone")
+
+
+def _relationship_journey(page, live_server, child, *, check):
+    """The person page's "Add a relationship": the household offered, someone found by name,
+    someone new recorded in place, and back to the person page."""
+    page.goto(f"{live_server.url}/people/{child.pk}/")
+    page.get_by_role("link", name="Add a relationship").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a relationship")
+    expect(page.locator("main")).not_to_contain_text("Person ID of the other person")
+    check("add a relationship, empty")
+
+    page.get_by_role("button", name="Add relationship").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select who the other person is")
+    check("add a relationship, error")
+
+    page.get_by_label("Find someone else by name").fill("Tomasz Nowak")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_test_id("picker-found-count")).to_contain_text("0 possible matches")
+    page.get_by_label("Family name").fill("")
+    page.get_by_role("button", name="Record them and choose them").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the new person's family name"
+    )
+    expect(page.get_by_label("Given name")).to_have_value("Tomasz")
+    check("add a relationship, someone new with an error")
+    page.get_by_label("Family name").fill("Nowak")
+    page.get_by_role("button", name="Record them and choose them").click()
+
+    expect(page.get_by_label("Tomasz Nowak")).to_be_checked()
+    page.get_by_label("The other person is this person's").select_option("PARTNER_OF_PARENT")
+    page.get_by_label("They live together").check()
+    check("add a relationship, filled")
+    page.get_by_role("button", name="Add relationship").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(str(child))
+    expect(page.locator("main")).to_contain_text("Tomasz Nowak")
+
+
+def test_a_relationship_is_added_from_the_person_page_without_a_person_id(
+    page, live_server, practitioner, family
+):
+    signed_in(page, live_server, practitioner)
+    _relationship_journey(
+        page, live_server, family["child"], check=lambda label: assert_accessible(page, label)
+    )
+
+
+def test_a_relationship_is_added_from_the_person_page_without_javascript(
+    no_js_page, live_server, practitioner, family
+):
+    signed_in(no_js_page, live_server, practitioner)
+    _relationship_journey(no_js_page, live_server, family["child"], check=lambda label: None)
