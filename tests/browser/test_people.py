@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from people.models import RestrictionCategory
+from people.services import person_search_names_ensure
 from tests.browser.conftest import assert_accessible, signed_in
 from tests.people.factories import PersonFactory
 
@@ -86,24 +87,28 @@ def test_adding_a_relationship_is_accessible_empty_with_errors_and_filled(
 ):
     child = PersonFactory(given_name="Mia", family_name="Dawson")
     mother = PersonFactory(given_name="Claire", family_name="Dawson")
+    person_search_names_ensure(person=mother)
     signed_in(page, live_server, practitioner)
 
     page.goto(f"{live_server.url}/people/{child.pk}/relationships/add/")
+    expect(page.get_by_test_id("no-candidates")).to_be_visible()
     assert_accessible(page, "add a relationship")
+    # The other person is found by name (the people search), never pasted as an ID.
+    page.get_by_label("Find someone else by name").fill("Claire Dawson")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_test_id("picker-found").get_by_role("link", name="Choose Claire Dawson").click()
+    expect(page.get_by_label("Claire Dawson")).to_be_checked()
     page.get_by_role("button", name="Add relationship").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Enter the person ID of the other person"
-    )
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select how they are related")
     assert_accessible(page, "add a relationship with errors")
 
-    page.get_by_label("Person ID of the other person").fill(str(mother.pk))
     page.get_by_label("The other person is this person's").select_option("PARENT")
     page.get_by_label("The other person holds parental responsibility for this person").check()
     page.get_by_label("They live together").check()
     page.get_by_role("button", name="Add relationship").click()
 
-    expect(page.get_by_test_id("relationships")).to_contain_text("Claire Dawson")
-    expect(page.get_by_test_id("household")).to_contain_text("Claire Dawson")
+    expect(page.get_by_test_id("relationships")).to_contain_text(str(mother))
+    expect(page.get_by_test_id("household")).to_contain_text(str(mother))
     assert_accessible(page, "person with a relationship")
 
 
