@@ -26,6 +26,7 @@ from pathway.models import (
     UnderstandingKind,
     Voice,
 )
+from people.forms import NewPersonForm
 from people.models import CAN_HOLD_PR, RelationshipKind
 
 BLANK_ROWS = 2
@@ -536,3 +537,52 @@ class FamilyRelationshipForm(forms.Form):
                 "Only a parent, step-parent, carer or relative can hold parental responsibility",
             )
         return data
+
+
+class FamilyNewcomerForm(NewPersonForm):
+    """Someone new recorded in place from the family map (the relationship picker,
+    people/picker.py), with how they are related to one of the assessment's children."""
+
+    save_label = "Add them to the family map"
+    kind = forms.ChoiceField(
+        label="They are the",
+        choices=[("", "Choose a relationship")] + RelationshipKind.choices,
+        error_messages={"required": "Choose how they are related"},
+    )
+    child = forms.ChoiceField(
+        label="of this child", error_messages={"required": "Choose the child they are related to"}
+    )
+    parental_responsibility = forms.BooleanField(
+        label="They hold parental responsibility for the child", required=False
+    )
+    lives_with = forms.BooleanField(label="They live with the child", required=False)
+    family_network = forms.BooleanField(
+        label="Part of the family network (drawn on the ecomap)", required=False
+    )
+
+    def __init__(self, *args, children, **kwargs):
+        self.children = {str(child.pk): child for child in children}
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = _person_choices(children, "Choose a child")
+
+    def layout_fields(self):
+        return [
+            *super().layout_fields(),
+            Field.select("kind", label_size=Size.SMALL),
+            Field.select("child", label_size=Size.SMALL),
+            Field.checkbox("parental_responsibility"),
+            Field.checkbox("lives_with"),
+            Field.checkbox("family_network"),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("parental_responsibility") and data.get("kind") not in CAN_HOLD_PR:
+            self.add_error(
+                "parental_responsibility",
+                "Only a parent, step-parent, carer or relative can hold parental responsibility",
+            )
+        return data
+
+    def clean_child(self):
+        return self.children[self.cleaned_data["child"]]

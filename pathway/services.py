@@ -41,7 +41,11 @@ from pathway.models import (
 )
 from pathway.selectors import version_spectrum_decisions, version_spectrum_missing
 from people.models import Person
-from people.services import chronology_event_record, relationship_record
+from people.services import (
+    chronology_event_record,
+    relationship_record,
+    relationship_with_household_record,
+)
 from spectrum.models import LEVEL_RANK
 
 logger = logging.getLogger(__name__)
@@ -638,6 +642,36 @@ def family_relationship_record(
         kind=kind,
         parental_responsibility=parental_responsibility,
         family_network=family_network,
+        created_by=by,
+    )
+
+
+def family_newcomer_record(
+    *,
+    case: Case,
+    person,
+    child,
+    kind,
+    parental_responsibility,
+    lives_with,
+    family_network,
+    by,
+    child_ids,
+):
+    """Someone just recorded from the family map (people.picker.picker_person_create, in its
+    transaction) joins the family: their relationship with a child on the assessment and, when
+    they live together, the child's household, through people's services. Tied to a child, they
+    are in the case worker's scope (cases.selectors.people_on_cases_visible_to)."""
+    _require_writer(by, case)
+    if child.pk not in set(child_ids):
+        raise PathwayError("Choose a child on this assessment", field="child")
+    return relationship_with_household_record(
+        from_person=person,
+        to_person=child,
+        kind=kind,
+        parental_responsibility=parental_responsibility,
+        family_network=family_network,
+        lives_with=lives_with,
         created_by=by,
     )
 

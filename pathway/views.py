@@ -11,6 +11,7 @@ and a save quoting an old revision is refused with the other person's changes sh
 
 import hashlib
 import uuid
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.contrib import messages
@@ -36,6 +37,7 @@ from pathway.forms import (
     ChronologyFilterForm,
     CompareForm,
     FamilyCopyForm,
+    FamilyNewcomerForm,
     FamilyRelationshipForm,
     PlanRowForm,
     ReviewVersionForm,
@@ -81,6 +83,7 @@ from pathway.services import (
     chronology_entry_remove,
     chronology_entry_update,
     family_copy_request,
+    family_newcomer_record,
     family_relationship_record,
     version_draft_save,
     version_missing,
@@ -88,7 +91,7 @@ from pathway.services import (
     version_sign_off,
     version_submit,
 )
-from people.selectors import person_get_for_user
+from people.picker import picker_open, picker_person_create
 from spectrum.models import LEVEL_RANK, LevelCode
 
 PARTS = [
@@ -778,26 +781,70 @@ def family_map_view(request, assessment_id):
 
 @login_required
 def relationship_add_view(request, assessment_id):
+    """A relationship on the family map: between two people on it, or with someone found by
+    name or recorded in place through the relationship picker (people/picker.py), who joins the
+    family through a relationship with one of the children. Returns to the page that sent the
+    worker (the assessment or the family map)."""
     assessment = _assessment(request, assessment_id)
     if not can_write_assessment(user=request.user, case=assessment.case):
         raise PermissionDenied
     people = list(assessment.family.people)
-    # Someone just found or added through the person pages (they return here with ?person=),
-    # opened through the one door: the restriction rule applies and they are logged.
-    newcomer = _newcomer(request, people)
+    children = [p for p in people if p.pk in assessment.family.child_ids]
+    back = next_url_or(request, reverse("pathway:family-map", args=[assessment.pk]))
+    here = reverse("pathway:relationship-add", args=[assessment.pk])
+    new_form = None
+    if request.method == "POST" and "record_new" in request.POST:
+        new_form = FamilyNewcomerForm(request.POST, children=children)
+        if new_form.is_valid():
+            data = new_form.cleaned_data
+            try:
+                created = picker_person_create(
+                    request,
+                    new_form,
+                    then=lambda person: family_newcomer_record(
+                        case=assessment.case,
+                        person=person,
+                        child=data["child"],
+                        kind=data["kind"],
+                        parental_responsibility=data["parental_responsibility"],
+                        lives_with=data["lives_with"],
+                        family_network=data["family_network"],
+                        by=request.user,
+                        child_ids=assessment.family.child_ids,
+                    ),
+                )
+            except ValidationError as error:
+                for name, errors in error.message_dict.items():
+                    new_form.add_error(name if name in new_form.fields else None, errors)
+                created = None
+            except PathwayError as error:
+                _refused(new_form, error)
+                created = None
+            if created is not None:
+                messages.success(request, f"{created} added to the family map")
+                return redirect(back)
+    # Someone just found by name (they come back with ?person=) is opened through the one door:
+    # the restriction rule applies and they are logged.
+    picker = picker_open(
+        request,
+        known=people,
+        here=here,
+        new_form=new_form,
+        new_form_class=partial(FamilyNewcomerForm, children=children),
+    )
+    newcomer = picker.chosen if picker.chosen not in people else None
     if newcomer is not None:
         people.append(newcomer)
     network = request.GET.get("network") == "1" or newcomer is not None
     form = FamilyRelationshipForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if request.method == "POST" and new_form is None else None,
         people=people,
         initial={
             "family_network": network,
             "from_person": str(newcomer.pk) if newcomer else "",
         },
     )
-    back = next_url_or(request, reverse("pathway:family-map", args=[assessment.pk]))
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         by_id = {str(p.pk): p for p in people}
         try:
             family_relationship_record(
@@ -827,19 +874,10 @@ def relationship_add_view(request, assessment_id):
             back=back,
             network=network,
             newcomer=newcomer,
+            picker=picker,
+            errors=bool(picker.search_form.errors or (new_form is not None and new_form.errors)),
         ),
     )
-
-
-def _newcomer(request, people):
-    value = request.GET.get("person", "")
-    try:
-        person_id = uuid.UUID(value)
-    except ValueError:
-        return None
-    if any(p.pk == person_id for p in people):
-        return None
-    return person_get_for_user(request=request, person_id=person_id)
 
 
 @login_required

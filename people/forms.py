@@ -323,6 +323,117 @@ class RelationshipForm(forms.Form):
         )
 
 
+class PickedRelationshipForm(RelationshipForm):
+    """A relationship whose other person is picked from the people a page offers (its household,
+    someone found by name, someone just recorded), never pasted as an ID. ``candidates`` are
+    people the user may see (restricted people are never offered). Used by the person page, the
+    consultation's children step and (its radios) the picker of docs/front-door.md."""
+
+    def __init__(
+        self,
+        *args,
+        candidates=(),
+        help_text="People in this person's household and family, and anyone you found",
+        save_label="Add relationship",
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(person.pk): person for person in candidates}
+        self.helper.form_tag = False  # the page writes the form, posting to the picker's action
+        self.fields["other_person"] = forms.ChoiceField(
+            label="Who is the other person?",
+            help_text=help_text,
+            choices=[(pk, str(person)) for pk, person in self.candidates.items()],
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": "Select who the other person is",
+                "invalid_choice": "Select one of the people listed",
+            },
+        )
+        self.helper.layout = Layout(
+            Field.radios("other_person", legend_size=Size.SMALL),
+            Field.select("kind"),
+            Field.checkbox("parental_responsibility"),
+            Field.checkbox("family_network"),
+            Field.checkbox("lives_with"),
+            Field("start_date"),
+            Button("save", save_label),
+        )
+
+    def clean_other_person(self):
+        return self.candidates[self.cleaned_data["other_person"]]
+
+
+class PickerSearchForm(forms.Form):
+    """The picker's "find someone else by name" (a GET form on the page that hosts it)."""
+
+    name = forms.CharField(
+        label="Find someone else by name",
+        max_length=200,
+        help_text="Given name and family name, for example Jon Smyth. Spelling need not be exact",
+        error_messages={"required": "Enter a name to search for"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = None
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the picker's template writes the form, with its query
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(Field.text("name"), Button.secondary("find", "Search"))
+
+    def clean_name(self):
+        criteria, errors = search_criteria_parse(name=self.cleaned_data["name"])
+        if errors or criteria.is_empty:
+            raise ValidationError(errors.get("name", "Enter a name to search for"))
+        self.criteria = criteria
+        return self.cleaned_data["name"]
+
+
+class NewPersonForm(forms.Form):
+    """Someone new, recorded in place from the picker after a name search (search before
+    create): the few details known on the spot; the rest is added on their page later."""
+
+    prefix = "new"
+    search = forms.UUIDField(widget=forms.HiddenInput)
+    given_name = forms.CharField(
+        label="Given name",
+        max_length=100,
+        error_messages={"required": "Enter the new person's given name"},
+    )
+    family_name = forms.CharField(
+        label="Family name",
+        max_length=100,
+        error_messages={"required": "Enter the new person's family name"},
+    )
+    date_of_birth = GovDateField(
+        label="Date of birth", help_text="For example, 27 3 1990. Leave blank if not known"
+    )
+    save_label = "Record them and choose them"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the picker's template writes the form, with its query
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(*self.layout_fields(), Button("record_new", self.save_label))
+
+    def layout_fields(self):
+        return [
+            Field("search"),
+            Field.text("given_name", field_width=20),
+            Field.text("family_name", field_width=20),
+            Field("date_of_birth"),
+        ]
+
+    def details(self) -> PersonDetails:
+        return PersonDetails(
+            given_name=self.cleaned_data["given_name"].strip(),
+            family_name=self.cleaned_data["family_name"].strip(),
+            date_of_birth=self.cleaned_data.get("date_of_birth"),
+        )
+
+
 class BreakGlassForm(forms.Form):
     reason = forms.ChoiceField(
         label="Why do you need this record now?",

@@ -660,12 +660,17 @@ def person_search(
     limit: int = 20,
     criteria: SearchCriteria | None = None,
     exclude_person_id=None,
+    within_scope: bool = False,
 ) -> list[Match]:
     """Ranked matches for what was typed, best first; bad input raises ValidationError.
 
     Pass raw strings, or an already parsed ``criteria`` (forms and the API parse first so they
     can show errors beside each field). Writes nothing: callers log the search with
     ``people.services.person_search_log``.
+
+    The search is the front door's; ``within_scope`` lets a case worker search too, finding
+    only the people they may already see (the families on their cases) and never a restricted
+    record's placeholder (the relationship picker on the family map, docs/pathway.md).
     """
     if criteria is None:
         criteria, errors = search_criteria_parse(
@@ -679,7 +684,8 @@ def person_search(
         )
         if errors:
             raise ValidationError(errors)
-    if criteria.is_empty or not rules.can_use_front_door(user):
+    front_door = rules.can_use_front_door(user)
+    if criteria.is_empty or not (front_door or (within_scope and rules.can_work_cases(user))):
         return []
 
     from people.selectors import people_visible_to
@@ -711,7 +717,7 @@ def person_search(
                     person=person, score=score, reasons=reasons, current_postcode=current_postcode
                 )
             )
-        elif person.restricted:
+        elif person.restricted and front_door:
             matches.append(Match(person=None, score=score, is_restricted_placeholder=True))
         if len(matches) == limit:
             break

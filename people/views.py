@@ -1,4 +1,5 @@
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import rules
@@ -16,12 +18,14 @@ from people.forms import (
     BreakGlassForm,
     BreakGlassReviewForm,
     MergeChooseForm,
+    NewPersonForm,
     PersonCreateForm,
     PersonMergeForm,
     PersonSearchForm,
-    RelationshipForm,
+    PickedRelationshipForm,
     RestrictionGrantForm,
 )
+from people.picker import picker_open, picker_person_create
 from people.search import (
     LIKELY_DUPLICATE_SCORE,
     PartialDate,
@@ -296,23 +300,54 @@ def relationship_from_form(request, form, *, other, person, reason="relationship
 
 @login_required
 def relationship_add(request, person_id):
+    """Add a relationship from the person page: the other person is picked from the person's
+    household and relatives, found by name, or recorded in place (people/picker.py); saving
+    returns to the person page."""
     _require_front_door(request.user)
     person = person_get_for_user(request=request, person_id=person_id)
-    form = RelationshipForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        other = (
-            people_visible_to(user=request.user)
-            .filter(pk=form.cleaned_data["other_person"])
-            .first()
-        )
-        if other is None:
-            form.add_error(
-                "other_person", "No person with this ID was found. Check the ID on their page"
-            )
-        elif relationship_from_form(request, form, other=other, person=person):
+    here = reverse("people:relationship-add", args=[person.pk])
+    known = {}
+    for related in relationships_for(user=request.user, person=person) + household_for(
+        user=request.user, person=person
+    ):
+        if related.person is not None:
+            known.setdefault(related.person.pk, related.person)
+    for holder in parental_responsibility_holders(person=person).filter(
+        pk__in=people_visible_to(user=request.user)
+    ):
+        known.setdefault(holder.pk, holder)
+    people_shown_log(
+        request=request,
+        subject=person,
+        people=list(known.values()),
+        reason="offered for a relationship",
+    )
+    new_form = None
+    if request.method == "POST" and "record_new" in request.POST:
+        new_form = NewPersonForm(request.POST)
+        if new_form.is_valid():
+            created = picker_person_create(request, new_form)
+            if created is not None:
+                messages.success(request, f"{created} added: now say how they are related")
+                return redirect(f"{here}?{urlencode({'person': created.pk})}")
+    picker = picker_open(
+        request, known=list(known.values()), here=here, exclude=[person.pk], new_form=new_form
+    )
+    form = PickedRelationshipForm(
+        request.POST if request.method == "POST" and new_form is None else None,
+        candidates=picker.offered,
+        initial={"other_person": str(picker.chosen.pk)} if picker.chosen else None,
+    )
+    if form.is_bound and form.is_valid():
+        other = form.cleaned_data["other_person"]
+        if relationship_from_form(request, form, other=other, person=person):
             messages.success(request, f"Relationship with {other} added")
             return redirect("people:person-detail", person_id=person.pk)
-    return render(request, "people/relationship_add.html", {"form": form, "person": person})
+    return render(
+        request,
+        "people/relationship_add.html",
+        {"form": form, "person": person, "picker": picker},
+    )
 
 
 @login_required

@@ -1,12 +1,16 @@
+from datetime import datetime
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
+from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from accounts.models import Role, User
 from locality.models import ConcernKind, Team
-from people.forms import RelationshipForm
 from referrals.models import (
     AgencyType,
     CallPurpose,
@@ -126,7 +130,102 @@ class AuthoriseForm(forms.Form):
 # be there before submitting is checked once, by consultation_submit.
 
 
-RECEIVED_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %H.%M", "%Y-%m-%d %H:%M", "%d/%m/%y %H:%M"]
+class DateTimeInputWidget(DateInputWidget):
+    """GOV.UK's date input (crispy-forms-gds's widget and template) with the hour and minute
+    after the year: the time a call came in. The parts in error get the red border
+    (``error_parts``, set by ReceivedAtField.clean); crispy-forms-gds borders only the part its
+    one message is attached to."""
+
+    PARTS = [("Day", 2), ("Month", 2), ("Year", 4), ("Hour", 2), ("Minute", 2)]
+
+    def __init__(self, attrs=None):
+        widgets = [
+            forms.TextInput(
+                attrs={
+                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
+                    "label": label,
+                    "inputmode": "numeric",
+                    "autocomplete": "off",
+                }
+            )
+            for label, width in self.PARTS
+        ]
+        self.error_parts = []
+        forms.MultiWidget.__init__(self, widgets, attrs)
+
+    def decompress(self, value):
+        if not value or isinstance(value, str):
+            return [None] * 5
+        local = timezone.localtime(value)
+        return [local.day, local.month, local.year, f"{local.hour:02d}", f"{local.minute:02d}"]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for index, subwidget in enumerate(context["widget"]["subwidgets"]):
+            css = subwidget["attrs"].get("class", "").replace(" govuk-input--error", "")
+            if index in self.error_parts:
+                css += " govuk-input--error"
+            subwidget["attrs"]["class"] = css
+        return context
+
+
+class ReceivedAtField(DateInputField):
+    """Day, month, year, hour and minute, as typed (crispy-forms-gds's date input field, two
+    parts longer): a real time in the UK, or one message naming the parts missing, next to the
+    field, with those parts bordered red and the error summary linking to the first of them."""
+
+    widget = DateTimeInputWidget
+    PARTS = ("a day", "a month", "a year", "an hour", "a minute")
+    RANGES = ((1, 31), (1, 12), (1900, 9999), (0, 23), (0, 59))
+
+    def __init__(self, **kwargs):
+        kwargs = {k: v for k, v in kwargs.items() if k in ("label", "help_text", "initial")}
+        forms.MultiValueField.__init__(
+            self,
+            fields=[forms.CharField(required=False) for _ in self.PARTS],
+            require_all_fields=False,
+            required=False,
+            **kwargs,
+        )
+
+    def _refuse(self, message, parts, code):
+        self.widget.error_parts = parts
+        # crispy-forms-gds reads each part's errors; the first part in error carries the message.
+        self.fields[parts[0]].widget.errors = [message]
+        raise ValidationError(message, code)
+
+    def clean(self, value):
+        self.widget.error_parts = []
+        for field in self.fields:
+            field.widget.errors = []
+        parts = [str(part or "").strip() for part in (value or [])] + [""] * 5
+        parts = parts[:5]
+        if not any(parts):
+            return None
+        missing = [index for index, part in enumerate(parts) if not part]
+        if missing:
+            words = [self.PARTS[index] for index in missing]
+            named = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+            self._refuse(f"When it was received must include {named}", missing, "incomplete")
+        wrong = [
+            index
+            for index, (part, (low, high)) in enumerate(zip(parts, self.RANGES, strict=True))
+            if not part.isdigit() or not low <= int(part) <= high
+        ]
+        if wrong:
+            self._refuse(
+                "When it was received must be a real day and time, like 21 11 2026 14 05",
+                wrong,
+                "invalid",
+            )
+        day, month, year, hour, minute = (int(part) for part in parts)
+        try:
+            naive = datetime(year, month, day, hour, minute)
+        except ValueError:
+            self._refuse(
+                "When it was received must be a real date, like 21 11 2026", [0, 1, 2], "invalid"
+            )
+        return timezone.make_aware(naive)
 
 
 class DraftStepForm(forms.ModelForm):
@@ -134,6 +233,9 @@ class DraftStepForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     submit_label = "Save and continue"
+    # Fields whose parts are kept as typed in the draft while they do not make a value yet (a
+    # half-typed date), so nothing typed is lost when the page is reloaded or left.
+    kept_as_typed: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,18 +246,49 @@ class DraftStepForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
+        # Drawing the page again: what was typed and kept is shown, with its message.
+        self.kept = {}
+        if not self.is_bound and self.instance.pk:
+            self.kept = {
+                name: parts
+                for name, parts in (self.instance.typed_not_saved or {}).items()
+                if name in self.kept_as_typed and name in self.fields
+            }
+            self.initial.update(self.kept)
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound:
+            for name, parts in self.kept.items():
+                try:
+                    self.fields[name].clean(parts)
+                except forms.ValidationError as error:
+                    self._errors[name] = self.error_class(error.messages, renderer=self.renderer)
 
     def changes(self) -> dict:
-        """The fields that are valid, to be saved even while others are being corrected."""
+        """The fields that are valid, to be saved even while others are being corrected, and
+        (as ``typed_not_saved``) the parts of the kept fields still in error, as typed."""
         cleaned = getattr(self, "cleaned_data", {})
-        return {
+        changes = {
             name: cleaned[name]
             for name in self._meta.fields
             if name in cleaned and name not in self.errors
         }
+        if self.kept_as_typed:
+            typed = dict(self.instance.typed_not_saved or {})
+            for name in self.kept_as_typed:
+                typed.pop(name, None)
+                if name in self.errors:
+                    typed[name] = self.fields[name].widget.value_from_datadict(
+                        self.data, self.files, self.add_prefix(name)
+                    )
+            changes["typed_not_saved"] = typed
+        return changes
 
 
 class CallerForm(DraftStepForm):
+    kept_as_typed = ("received_at",)
+
     class Meta:
         model = Consultation
         fields = [
@@ -189,7 +322,6 @@ class CallerForm(DraftStepForm):
         help_texts = {
             "caller_email": "The consultation letter is sent here",
             "caller_relationship": "For example, class teacher, GP, neighbour, aunt",
-            "received_at": "Day and time, for example 21/11/2026 14:05. The decision is due one working day later",
         }
         widgets = {
             "channel": forms.RadioSelect,
@@ -204,10 +336,10 @@ class CallerForm(DraftStepForm):
         self.fields["caller_agency_type"].choices = [("", "Choose the type of agency")] + list(
             AgencyType.choices
         )
-        self.fields["received_at"].input_formats = RECEIVED_FORMATS
-        self.fields["received_at"].widget.format = "%d/%m/%Y %H:%M"
-        self.fields["received_at"].error_messages["invalid"] = (
-            "Enter the day and time it was received, like 21/11/2026 14:05"
+        self.fields["received_at"] = ReceivedAtField(
+            label=self.fields["received_at"].label,
+            help_text="For example, 21 11 2026 14 05 (the hour from 0 to 23). "
+            "The decision is due one working day later",
         )
         self.fields["caller_email"].error_messages["invalid"] = (
             "Enter an email address in the correct format, like name@example.org"
@@ -223,7 +355,7 @@ class CallerForm(DraftStepForm):
             Field.text("caller_relationship", field_width=Fluid.TWO_THIRDS),
             Field.checkbox("caller_anonymous", small=True),
             Field.radios("channel", inline=True),
-            Field.text("received_at", field_width=20),
+            Field("received_at"),
             Field.radios("purpose", inline=True),
             _character_counted(self, "purpose_detail"),
         )
@@ -231,10 +363,13 @@ class CallerForm(DraftStepForm):
     def clean_received_at(self):
         received_at = self.cleaned_data.get("received_at")
         if received_at and received_at > timezone.now():
+            self.fields["received_at"].widget.error_parts = [0, 1, 2, 3, 4]
             raise forms.ValidationError("The time received must be in the past")
-        if not received_at and "received_at" in self.data:
+        if not received_at and "received_at_0" in self.data:
+            # Every part emptied: the consultation keeps a time received, so say what to enter.
+            self.fields["received_at"].widget.error_parts = [0, 1, 2, 3, 4]
             raise forms.ValidationError(
-                "Enter the day and time it was received, like 21/11/2026 14:05"
+                "Enter when it was received: the day, month, year, hour and minute"
             )
         return received_at
 
@@ -396,35 +531,3 @@ class ChildOutcomeForm(forms.Form):
         if cleaned.get("team") and not cleaned.get("override_reason", "").strip():
             self.add_error("override_reason", "Say why the proposed team is not right")
         return cleaned
-
-
-class HouseholdRelationshipForm(RelationshipForm):
-    """A relationship recorded from the children step: the other person is picked from the
-    household (people on the consultation and in the children's households), never pasted as an
-    ID. ``candidates`` are people the user may see (restricted people are never offered)."""
-
-    def __init__(self, *args, candidates=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.candidates = {str(person.pk): person for person in candidates}
-        self.fields["other_person"] = forms.ChoiceField(
-            label="Who is the other person?",
-            help_text="People in this consultation and in the children's households",
-            choices=[(pk, str(person)) for pk, person in self.candidates.items()],
-            widget=forms.RadioSelect,
-            error_messages={
-                "required": "Select who the other person is",
-                "invalid_choice": "Select one of the people listed",
-            },
-        )
-        self.helper.layout = Layout(
-            Field.radios("other_person", legend_size=Size.SMALL),
-            Field.select("kind"),
-            Field.checkbox("parental_responsibility"),
-            Field.checkbox("family_network"),
-            Field.checkbox("lives_with"),
-            Field("start_date"),
-            Button("save", "Save and return to the children"),
-        )
-
-    def clean_other_person(self):
-        return self.candidates[self.cleaned_data["other_person"]]

@@ -32,13 +32,13 @@ from consent.selectors import consent_panels_for
 from familyfirst.redirects import next_url_or
 from letters.selectors import letters_for_consultation
 from locality.selectors import RoutingInputError
-from people.forms import PersonSearchForm
+from people.forms import PersonSearchForm, PickedRelationshipForm
 from people.models import DuplicateDecision
 from people.search import person_search
 from people.selectors import home_postcode, households_of, people_visible_to
 from people.services import person_search_log
 from people.views import relationship_from_form
-from referrals.forms import DRAFT_STEP_FORMS, ChildOutcomeForm, HouseholdRelationshipForm
+from referrals.forms import DRAFT_STEP_FORMS, ChildOutcomeForm
 from referrals.journey import STEPS, step_after, step_url, steps_for
 from referrals.models import (
     AuthorisationStatus,
@@ -285,6 +285,12 @@ def _draft_step(request, consultation_id, step: str):
                 "version": consultation.version,
                 "saved_at": timezone.localtime(consultation.updated_at).strftime("%H:%M:%S"),
                 "errors": {name: list(errors) for name, errors in form.errors.items()},
+                # A date input's parts in error (by position), for their red borders.
+                "error_parts": {
+                    name: form.fields[name].widget.error_parts
+                    for name in form.errors
+                    if name in form.fields and hasattr(form.fields[name].widget, "error_parts")
+                },
             }
         )
     if not conflict and not form.errors and not restored:
@@ -808,10 +814,12 @@ def child_relationship(request, consultation_id, child_id):
     candidates = _household_candidates(request, consultation, child, links)
     _log_others_shown(request, consultation, [person.pk for person in candidates])
     initial = {"other_person": request.GET["person"]} if request.GET.get("person") else None
-    form = HouseholdRelationshipForm(
+    form = PickedRelationshipForm(
         request.POST if request.method == "POST" else None,
         candidates=candidates,
         initial=initial,
+        help_text="People in this consultation and in the children's households",
+        save_label="Save and return to the children",
     )
     if request.method == "POST" and form.is_valid():
         other = form.cleaned_data["other_person"]

@@ -131,6 +131,10 @@ class Consultation(models.Model):
     strengths = models.TextField(blank=True, help_text="Strengths and protective factors")
     action_plan = models.TextField(blank=True)
 
+    # What was typed in a field that does not make a value yet (the time received's parts, half
+    # typed), kept as typed so that nothing is lost; cleared once the field is saved.
+    typed_not_saved = models.JSONField(default=dict, blank=True)
+
     # Optimistic locking for autosave: every save must quote the version it started from.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -38,6 +38,7 @@ from spectrum.services import spectrum_decision_authorise, spectrum_decision_con
 logger = logging.getLogger(__name__)
 
 DRAFT_FIELDS = [
+    "typed_not_saved",
     "channel",
     "received_at",
     "purpose",
@@ -318,6 +319,8 @@ def consultation_missing(*, consultation: Consultation, links) -> list[tuple[str
         missing.append(("caller", "Choose the type of agency the caller is from"))
     if not consultation.purpose:
         missing.append(("caller", "Choose why they are calling"))
+    if "received_at" in (consultation.typed_not_saved or {}):
+        missing.append(("caller", "Finish when it was received: the day, month, year and time"))
     if not links:
         missing.append(("children", "Add at least one child"))
     if not consultation.concerns.strip():

@@ -24,8 +24,14 @@
 
   function each(nodes, fn) { Array.prototype.forEach.call(nodes, fn); }
 
+  // A field's inputs: by name, or the parts of a GOV.UK date input (name_0, name_1...), which
+  // sit in the element with the field's id.
   function fieldsNamed(name) {
-    return form.querySelectorAll('[name="' + name.replace(/["\\]/g, '') + '"]');
+    var clean = name.replace(/["\\]/g, '');
+    var fields = form.querySelectorAll('[name="' + clean + '"]');
+    if (fields.length) { return fields; }
+    var group = document.getElementById('id_' + clean);
+    return group && group.classList.contains('govuk-date-input') ? group.querySelectorAll('input') : fields;
   }
 
   function labelFor(name) {
@@ -59,10 +65,14 @@
       });
       message.parentNode.removeChild(message);
     });
+    each(form.querySelectorAll('.govuk-date-input .govuk-input--error'), function (part) {
+      part.classList.remove('govuk-input--error');
+    });
   }
 
-  function showErrors(errors) {
+  function showErrors(errors, parts) {
     clearErrors();
+    parts = parts || {};
     var first = null;
     Object.keys(errors).forEach(function (name) {
       var fields = fieldsNamed(name);
@@ -81,7 +91,12 @@
       before.parentNode.insertBefore(message, before);
       var group = document.getElementById('div_id_' + name) || field.closest('.govuk-form-group');
       if (group) { group.classList.add('govuk-form-group--error'); }
-      each(fields, function (each_field) {
+      each(fields, function (each_field, index) {
+        // A date input: only the parts in error get the red border (all, when none is named).
+        if (each_field.closest('.govuk-date-input')) {
+          var wrong = parts[name] && parts[name].length ? parts[name] : null;
+          if (!wrong || wrong.indexOf(index) !== -1) { each_field.classList.add('govuk-input--error'); }
+        }
         describedBy(each_field, id, true);
         if (each_field.type !== 'radio' && each_field.type !== 'checkbox') {
           each_field.setAttribute('aria-invalid', 'true');
@@ -157,7 +172,7 @@
       if (result.status === 200) {
         version.value = result.body.version;
         unsaved = result.body.errors || {};
-        showErrors(unsaved);
+        showErrors(unsaved, result.body.error_parts);
         if (outstanding().length) {
           say(notSavedText(result.body.saved_at));
         } else {

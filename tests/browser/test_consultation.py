@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import Case
@@ -585,3 +586,99 @@ def test_autosave_shows_an_answer_it_could_not_save_and_never_calls_it_saved(
     expect(alert).to_be_hidden()
     consultation.refresh_from_db()
     assert consultation.caller_email == "priya.shah@bilton.example.org"
+
+
+def _time_received(page):
+    group = page.locator("#div_id_received_at")
+    return {
+        part: group.get_by_label(part, exact=True)
+        for part in ("Day", "Month", "Year", "Hour", "Minute")
+    }
+
+
+def test_a_half_typed_time_received_is_autosaved_as_typed_and_shown_again(
+    page,
+    live_server,
+    practitioner,
+    rugby_family,
+    framework,
+):
+    """The time received is GOV.UK's date input (day, month, year, hour, minute). Autosave sends
+    its parts; a half-typed time is kept in the draft as typed, shown next to the field with the
+    parts missing bordered red, comes back when the page is opened again, and once whole it is
+    saved and the step moves on."""
+    consultation = _prepared(practitioner, rugby_family)
+    signed_in(page, live_server, practitioner)
+    page.goto(_url(live_server, consultation, "caller/"))
+    status = page.locator("[data-autosave-status]")
+    parts = _time_received(page)
+    assert_accessible(page, "caller step, the time received filled")
+
+    parts["Year"].fill("20")
+    parts["Hour"].fill("")
+    parts["Minute"].fill("")
+    expect(status).to_contain_text("Not saved: When was it received?", timeout=12_000)
+    error = page.locator("#div_id_received_at .govuk-error-message")
+    expect(error).to_contain_text("When it was received must include an hour and a minute")
+    expect(parts["Hour"]).to_have_class(re.compile(r"govuk-input--error"))
+    expect(parts["Minute"]).to_have_class(re.compile(r"govuk-input--error"))
+    expect(parts["Day"]).not_to_have_class(re.compile(r"govuk-input--error"))
+    assert_accessible(page, "caller step, a half-typed time received")
+    consultation.refresh_from_db()
+    assert consultation.typed_not_saved["received_at"][2:] == ["20", "", ""]
+
+    # Opened again (a reload, or another day): the parts come back as typed, with the message.
+    page.reload()
+    parts = _time_received(page)
+    expect(parts["Year"]).to_have_value("20")
+    expect(parts["Hour"]).to_have_value("")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("must include an hour")
+    expect(parts["Hour"]).to_have_class(re.compile(r"govuk-input--error"))
+    assert_accessible(page, "caller step, a half-typed time received shown again")
+
+    parts["Day"].fill("20")
+    parts["Month"].fill("11")
+    parts["Year"].fill("2026")
+    parts["Hour"].fill("16")
+    parts["Minute"].fill("05")
+    expect(status).to_contain_text("Saved at", timeout=12_000)
+    expect(error).to_have_count(0)
+    expect(parts["Hour"]).not_to_have_class(re.compile(r"govuk-input--error"))
+    page.get_by_role("link", name="Children and household").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Children and household")
+    consultation.refresh_from_db()
+    assert consultation.typed_not_saved == {}
+    assert timezone.localtime(consultation.received_at).strftime("%d/%m/%Y %H:%M") == (
+        "20/11/2026 16:05"
+    )
+
+
+def test_without_javascript_the_time_received_is_checked_next_to_the_field(
+    no_js_page,
+    live_server,
+    practitioner,
+    rugby_family,
+    framework,
+):
+    page = no_js_page
+    consultation = _prepared(practitioner, rugby_family)
+    signed_in(page, live_server, practitioner)
+    page.goto(_url(live_server, consultation, "caller/"))
+    parts = _time_received(page)
+    parts["Month"].fill("13")
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.locator("#div_id_received_at .govuk-error-message")).to_contain_text(
+        "must be a real day and time"
+    )
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_have_count(1)
+    expect(summary.get_by_role("link")).to_have_attribute("href", "#id_received_at_1")
+    parts = _time_received(page)
+    expect(parts["Month"]).to_have_value("13")
+    expect(parts["Month"]).to_have_class(re.compile(r"govuk-input--error"))
+    # (axe needs JavaScript: the error state is checked by the autosave test above.)
+    parts["Month"].fill("11")
+    parts["Year"].fill("2026")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Children and household")

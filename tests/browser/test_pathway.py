@@ -351,3 +351,49 @@ def test_the_other_assessment_pages_are_accessible_empty_with_errors_and_filled(
     expect(fhlp.locator(".govuk-error-summary")).to_contain_text("Enter a date like")
     assert_accessible(fhlp, "chronology, filter error")
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_a_case_worker_records_someone_new_from_the_family_map(
+    browser,
+    live_server,
+    rugby_case,  # noqa: F811
+    rugby_family,  # noqa: F811
+    team_manager,
+    rugby_fhlp,
+    javascript,
+):
+    """Issue 13: the relationship picker on the family map finds people on the worker's cases
+    by name or records someone new in place, tied to a child; the worker comes back to the
+    family map, in the assessment."""
+    from pathway.services import assessment_start
+
+    case_accept(case=rugby_case, manager=team_manager)
+    case = case_allocate(case=rugby_case, worker=rugby_fhlp, manager=team_manager)
+    assessment = assessment_start(
+        case=case, kind="FHA", children=[rugby_family["child"]], started_by=rugby_fhlp
+    )
+    context, fhlp = _browser_as(browser, live_server, rugby_fhlp, javascript=javascript)
+    check = (lambda label: assert_accessible(fhlp, label)) if javascript else (lambda label: None)
+    fhlp.goto(f"{live_server.url}/assessments/{assessment.pk}/family-map/")
+    fhlp.get_by_role("link", name="Add a relationship").click()
+    check("family map relationship, empty")
+
+    fhlp.get_by_label("Find someone else by name").fill("Tomasz Nowak")
+    fhlp.get_by_role("button", name="Search").click()
+    expect(fhlp.get_by_test_id("picker-found-count")).to_contain_text("0 possible matches")
+    fhlp.get_by_role("button", name="Add them to the family map").click()
+    expect(fhlp.locator(".govuk-error-summary")).to_contain_text("Choose how they are related")
+    check("family map relationship, someone new with an error")
+    expect(fhlp.get_by_label("Given name")).to_have_value("Tomasz")
+    fhlp.get_by_label("They are the").select_option("PARTNER_OF_PARENT")
+    fhlp.get_by_label("of this child").select_option(str(rugby_family["child"].pk))
+    fhlp.get_by_label("They live with the child").check()
+    check("family map relationship, someone new filled")
+    fhlp.get_by_role("button", name="Add them to the family map").click()
+
+    expect(fhlp.get_by_test_id("genogram-people")).to_contain_text("Tomasz Nowak")
+    check("family map with someone new")
+    newcomer = Relationship.objects.get(to_person=rugby_family["child"], kind="PARTNER_OF_PARENT")
+    assert str(newcomer.from_person) == "Tomasz Nowak"
+    context.close()

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from people.models import RestrictionCategory
+from people.services import person_search_names_ensure
 from tests.browser.conftest import assert_accessible, signed_in
 from tests.people.factories import PersonFactory
 
@@ -86,24 +87,28 @@ def test_adding_a_relationship_is_accessible_empty_with_errors_and_filled(
 ):
     child = PersonFactory(given_name="Mia", family_name="Dawson")
     mother = PersonFactory(given_name="Claire", family_name="Dawson")
+    person_search_names_ensure(person=mother)
     signed_in(page, live_server, practitioner)
 
     page.goto(f"{live_server.url}/people/{child.pk}/relationships/add/")
+    expect(page.get_by_test_id("no-candidates")).to_be_visible()
     assert_accessible(page, "add a relationship")
+    # The other person is found by name (the people search), never pasted as an ID.
+    page.get_by_label("Find someone else by name").fill("Claire Dawson")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_test_id("picker-found").get_by_role("link", name="Choose Claire Dawson").click()
+    expect(page.get_by_label("Claire Dawson")).to_be_checked()
     page.get_by_role("button", name="Add relationship").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Enter the person ID of the other person"
-    )
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select how they are related")
     assert_accessible(page, "add a relationship with errors")
 
-    page.get_by_label("Person ID of the other person").fill(str(mother.pk))
     page.get_by_label("The other person is this person's").select_option("PARENT")
     page.get_by_label("The other person holds parental responsibility for this person").check()
     page.get_by_label("They live together").check()
     page.get_by_role("button", name="Add relationship").click()
 
-    expect(page.get_by_test_id("relationships")).to_contain_text("Claire Dawson")
-    expect(page.get_by_test_id("household")).to_contain_text("Claire Dawson")
+    expect(page.get_by_test_id("relationships")).to_contain_text(str(mother))
+    expect(page.get_by_test_id("household")).to_contain_text(str(mother))
     assert_accessible(page, "person with a relationship")
 
 
@@ -135,3 +140,54 @@ def test_a_manager_merges_two_records_and_undoes_it(page, live_server, fc_manage
     page.get_by_role("button", name="Undo this merge").click()
     expect(page.get_by_test_id("merge-status")).to_contain_text(re.compile("Undone by"))
     assert_accessible(page, "merge undone")
+
+
+def _relationship_journey(page, live_server, child, *, check):
+    """The person page's "Add a relationship": the household offered, someone found by name,
+    someone new recorded in place, and back to the person page."""
+    page.goto(f"{live_server.url}/people/{child.pk}/")
+    page.get_by_role("link", name="Add a relationship").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a relationship")
+    expect(page.locator("main")).not_to_contain_text("Person ID of the other person")
+    check("add a relationship, empty")
+
+    page.get_by_role("button", name="Add relationship").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select who the other person is")
+    check("add a relationship, error")
+
+    page.get_by_label("Find someone else by name").fill("Tomasz Nowak")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_test_id("picker-found-count")).to_contain_text("0 possible matches")
+    page.get_by_label("Family name").fill("")
+    page.get_by_role("button", name="Record them and choose them").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the new person's family name"
+    )
+    expect(page.get_by_label("Given name")).to_have_value("Tomasz")
+    check("add a relationship, someone new with an error")
+    page.get_by_label("Family name").fill("Nowak")
+    page.get_by_role("button", name="Record them and choose them").click()
+
+    expect(page.get_by_label("Tomasz Nowak")).to_be_checked()
+    page.get_by_label("The other person is this person's").select_option("PARTNER_OF_PARENT")
+    page.get_by_label("They live together").check()
+    check("add a relationship, filled")
+    page.get_by_role("button", name="Add relationship").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(str(child))
+    expect(page.locator("main")).to_contain_text("Tomasz Nowak")
+
+
+def test_a_relationship_is_added_from_the_person_page_without_a_person_id(
+    page, live_server, practitioner, family
+):
+    signed_in(page, live_server, practitioner)
+    _relationship_journey(
+        page, live_server, family["child"], check=lambda label: assert_accessible(page, label)
+    )
+
+
+def test_a_relationship_is_added_from_the_person_page_without_javascript(
+    no_js_page, live_server, practitioner, family
+):
+    signed_in(no_js_page, live_server, practitioner)
+    _relationship_journey(no_js_page, live_server, family["child"], check=lambda label: None)

@@ -119,6 +119,14 @@ ROUTES = [
         Route(name, expect(403, **RUGBY), kwargs=_assessment, logs_access=True)
         for name in ASSESSMENT_ROUTES
     ],
+    # The family map's relationship picker, with a name search (docs/pathway.md).
+    Route(
+        "pathway:relationship-add",
+        expect(403, **RUGBY),
+        kwargs=_assessment,
+        query={"name": "Ava Morgan"},
+        variant="searched",
+    ),
     Route("pathway:part", expect(403, **RUGBY), kwargs=_part, logs_access=True),
     Route("pathway:version", expect(403, **RUGBY), kwargs=_version, logs_access=True),
     Route("pathway:family-copy-download", expect(403, **RUGBY), kwargs=_copy, logs_access=True),

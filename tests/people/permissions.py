@@ -74,6 +74,14 @@ ROUTES = [
         variant="restricted",
     ),
     Route("people:relationship-add", expect(403, **FRONT_DOOR), kwargs=_person(), logs_access=True),
+    # The relationship picker's name search: a row for the person and one per person found.
+    Route(
+        "people:relationship-add",
+        expect(403, **FRONT_DOOR),
+        kwargs=_person(),
+        query={"name": "Ava Morgan"},
+        variant="searched",
+    ),
     Route("people:person-merge", expect(403, fc_manager=200), kwargs=_person(), logs_access=True),
     Route("people:merge-detail", expect(403, fc_manager=200), kwargs=_merge, logs_access=True),
     Route("people-api:person-list", expect(403, **FRONT_DOOR, anonymous=403), logs_access=True),

@@ -228,7 +228,7 @@ def test_the_person_page_shows_household_relationships_and_chronology(client_for
     mother = PersonFactory(given_name="Claire", family_name="Dawson")
     client = client_for("practitioner")
     client.post(
-        reverse("people:relationship-add", args=[child.pk]),
+        reverse("people:relationship-add", args=[child.pk]) + f"?person={mother.pk}",
         {
             "other_person": mother.pk,
             "kind": "PARENT",

@@ -50,6 +50,11 @@ def _url(name, consultation, **kwargs):
     return reverse(f"referrals:{name}", kwargs={"consultation_id": consultation.pk, **kwargs})
 
 
+def _received(*parts):
+    """The time received as typed in GOV.UK's date input: day, month, year, hour, minute."""
+    return {f"received_at_{i}": part for i, part in enumerate(parts)}
+
+
 CALLER = {
     "caller_name": "Priya Shah",
     "caller_role": "Designated safeguarding lead",
@@ -139,7 +144,7 @@ def test_a_received_time_moves_the_decision_clock(practitioner, draft):
 
     client.post(
         _url("step-caller", draft),
-        {**CALLER, "received_at": "20/11/2026 16:00", "version": draft.version},
+        {**CALLER, **_received("20", "11", "2026", "16", "00"), "version": draft.version},
     )
 
     draft.refresh_from_db()
@@ -151,7 +156,7 @@ def test_a_received_time_in_the_future_is_refused(practitioner, draft):
 
     response = client.post(
         _url("step-caller", draft),
-        {**CALLER, "received_at": "01/01/2099 09:00", "version": draft.version},
+        {**CALLER, **_received("1", "1", "2099", "09", "00"), "version": draft.version},
     )
 
     assert "The time received must be in the past" in response.content.decode()
