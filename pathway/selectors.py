@@ -421,15 +421,18 @@ def family_map(*, user, case: Case, child_ids, with_agencies: bool = True) -> Fa
     # ties between any two of them are among these.
     related_to = current.filter(from_person__in=child_ids).values("to_person")
     related_from = current.filter(to_person__in=child_ids).values("from_person")
-    ties = list(
-        current.filter(
-            Q(from_person__in=child_ids)
-            | Q(to_person__in=child_ids)
-            | Q(from_person__in=related_to)
-            | Q(from_person__in=related_from)
-            | Q(from_person__in=housemates)
-        )
-    )
+    # One statement, as a UNION of lookups each on an index: the same condition written as one
+    # OR made PostgreSQL read every relationship (76,000 rows, 21 ms, at 50,000 people).
+    parts = [
+        current.filter(from_person__in=child_ids),
+        current.filter(to_person__in=child_ids),
+        current.filter(from_person__in=related_to),
+        current.filter(from_person__in=related_from),
+    ]
+    if housemates:
+        parts.append(current.filter(from_person__in=housemates))
+    first, *rest = (part.order_by() for part in parts)
+    ties = list(first.union(*rest).order_by("kind", "created_at"))
     wanted = child_ids | housemates
     for tie in ties:
         if tie.from_person_id in child_ids or tie.to_person_id in child_ids:
