@@ -108,13 +108,14 @@ def case_get_for_user(*, request, case_id, person_ids_shown=None, reason: str = 
 
 
 def people_on_cases_visible_to(*, user):
-    """The people a case worker may open: the children on their teams' cases and the people
-    linked to them (household, relatives, parental responsibility holders). Registered with
+    """The ids of the people a case worker may open: the children on their teams' cases and the
+    people linked to them (household, relatives, parental responsibility holders), as a
+    one-column queryset to use in ``pk__in``. Registered with
     ``people.scope`` so ``people.selectors.people_visible_to`` widens by it."""
     from people.models import LivesWith, Person, Relationship
 
     if not rules.can_work_cases(user):
-        return Person.objects.none()
+        return Person.objects.none().values("pk")
     # The children read once, then one UNION of ids looked up by primary key: the same set as
     # five IN-subqueries joined by OR, which made PostgreSQL test every person against each and
     # repeat the restriction rule's subquery five times (350 ms a case page at 100,000 people;
@@ -133,7 +134,9 @@ def people_on_cases_visible_to(*, user):
             LivesWith.objects.filter(person_b__in=children).order_by().values("person_a"),
         )
     )
-    return Person.objects.filter(pk__in=ids)
+    # The ids themselves, not people filtered by them: wrapped in a second read of the people
+    # table, PostgreSQL scanned all of it for every page a case worker opened (21 ms at 100,000).
+    return ids
 
 
 # Lists --------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The people app sits below the apps that give staff a reason to see someone (a case in their
 team: ``cases.selectors.people_on_cases_visible_to``), so it does not import them; each registers
-a function ``scope(*, user) -> Person queryset`` here when Django starts (its AppConfig.ready).
+a function ``scope(*, user) -> queryset of person ids`` (one column, for ``pk__in``) here when Django starts (its AppConfig.ready).
 ``people.selectors.people_visible_to`` unions them. See docs/cases.md, "Who sees what".
 """
 

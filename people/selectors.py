@@ -35,7 +35,7 @@ def people_visible_to(*, user):
         return people.filter(restriction_q(user=user))
     in_scope = None
     for scope in person_scopes():
-        condition = Q(pk__in=scope(user=user).values("pk"))
+        condition = Q(pk__in=scope(user=user))
         in_scope = condition if in_scope is None else in_scope | condition
     visible = people.filter(in_scope & restriction_q(user=user)) if in_scope else people.none()
     if rules.can_break_glass(user):
