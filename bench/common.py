@@ -19,26 +19,38 @@ BENCH_ENVIRONMENT = {
 }
 
 
-def django_start(**environment: str) -> None:
-    """Set the benchmark's environment (``environment`` adds to or overrides the defaults above;
-    what the caller's shell already set wins), make sure its database exists, and set Django up."""
+def environment_set(**environment: str) -> None:
+    """Set the benchmark's environment: the defaults above, with ``environment`` added or
+    overriding them; what the caller's shell already set wins."""
     for name, value in {**BENCH_ENVIRONMENT, **environment}.items():
         os.environ.setdefault(name, value)
-    ensure_database(os.environ["DATABASE_URL"])
+
+
+def django_start(*, fresh: bool = False, **environment: str) -> None:
+    """Set the benchmark's environment (``environment_set``), make sure its database exists
+    (dropped and made again when ``fresh``), and set Django up."""
+    environment_set(**environment)
+    (fresh_database if fresh else ensure_database)(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
 
 
-def ensure_database(url: str) -> None:
-    """Create the benchmark database if it is missing; refuse the app's or a test database."""
+def _admin_cursor_for(url: str, *, dropping: bool):
+    """A connection to the server's ``postgres`` database and the benchmark database's name,
+    refusing the app's database, a test database and (to drop) any name without "bench"."""
     import psycopg2
 
     from familyfirst.env import database_from_url
 
     config = database_from_url(url)
-    if config["NAME"] in {"familyconnect", "postgres"} or config["NAME"].startswith("test_"):
-        sys.exit(f"Refusing to seed {config['NAME']!r}: use a benchmark database such as fc_bench")
+    name = config["NAME"]
+    if (
+        name in {"familyconnect", "postgres"}
+        or name.startswith("test_")
+        or (dropping and "bench" not in name)
+    ):
+        sys.exit(f"Refusing to seed {name!r}: use a benchmark database such as fc_bench")
     admin = psycopg2.connect(
         dbname="postgres",
         user=config["USER"],
@@ -47,10 +59,25 @@ def ensure_database(url: str) -> None:
         port=config["PORT"] or None,
     )
     admin.autocommit = True
+    return admin, name
+
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark database if it is missing."""
+    admin, name = _admin_cursor_for(url, dropping=False)
     with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def fresh_database(url: str) -> None:
+    """Drop the benchmark database and create it again, empty."""
+    admin, name = _admin_cursor_for(url, dropping=True)
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
 
 

@@ -31,47 +31,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fc_bench_dashboards")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("SECURE_HTTPS", "false")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "familyfirst.settings")
+from bench.common import (  # noqa: E402
+    DatabaseTimer,
+    environment_set,
+    fresh_database,
+    percentile,
+    summary,
+)
+
+environment_set(DATABASE_URL="postgres://postgres@127.0.0.1:5432/fc_bench_dashboards")
 RESULTS = ROOT / "bench" / "results"
 TARGET_P95_MS = 300
 TARGET_STATEMENTS = 20
 WORKERS_PER_TEAM = 8
 
-
-from bench.common import DatabaseTimer, percentile, summary  # noqa: E402
-
-
-def _fresh_database(url: str) -> None:
-    """Drop and create the benchmark's own database (refusing the app's and the tests')."""
-    import psycopg2
-
-    from familyfirst.env import database_from_url
-
-    config = database_from_url(url)
-    name = config["NAME"]
-    if name in {"familyconnect", "postgres"} or name.startswith("test_") or "bench" not in name:
-        sys.exit(f"Refusing to drop {name!r}: use a benchmark database such as fc_bench_dashboards")
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=config["USER"],
-        password=config["PASSWORD"],
-        host=config["HOST"],
-        port=config["PORT"] or None,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-
-
-_fresh_database(os.environ["DATABASE_URL"])
+fresh_database(os.environ["DATABASE_URL"])
 
 import django  # noqa: E402
 
