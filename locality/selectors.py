@@ -14,6 +14,7 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from familyfirst.middleware import per_request
 from locality.models import (
     Area,
     ConcernKind,
@@ -45,21 +46,22 @@ class CurrentMembership:
 
 def memberships_current(*, user) -> list[CurrentMembership]:
     """The user's teams today, with their slug and the user's role in each: one query per
-    request, cached on the user object (which lives for one request). Both the case rules
-    (``cases.selectors.team_ids_of``) and the access log's team names (``audit.services``) read
-    it, so a page that does both reads the memberships once (docs/pathway.md, "Benchmark")."""
+    request (``familyfirst.middleware.per_request``; a change to a membership drops it). Both the
+    case rules (``cases.selectors.team_ids_of``) and the access log's team names
+    (``audit.services``) read it, so a page that does both reads the memberships once
+    (docs/pathway.md, "Benchmark")."""
     if not (user and user.is_authenticated):
         return []
-    cached = getattr(user, "_current_memberships", None)
-    if cached is None:
-        cached = user._current_memberships = [
+    return per_request(
+        ("memberships_current", user.pk),
+        lambda: [
             CurrentMembership(team_id, slug, role)
             for team_id, slug, role in TeamMembership.objects.current(on=timezone.localdate())
             .filter(user=user)
             .order_by("team__slug")
             .values_list("team_id", "team__slug", "role_in_team")
-        ]
-    return cached
+        ],
+    )
 
 
 # --- Postcodes -------------------------------------------------------------------------------
