@@ -94,7 +94,7 @@ CASE_RELATIONS = [
 def case_get_for_user(*, request, case_id, person_ids_shown=None, reason: str = "") -> Case:
     """The one way a page or the API opens a case: an outsider gets a 404, and the read writes
     an access-log row per person shown (the child, and whoever else the page names)."""
-    return record_get_for_user(
+    case = record_get_for_user(
         request=request,
         visible=cases_visible_to(user=request.user).select_related(*CASE_RELATIONS),
         pk=case_id,
@@ -105,6 +105,16 @@ def case_get_for_user(*, request, case_id, person_ids_shown=None, reason: str = 
         ],
         reason=reason,
     )
+    # What the page reads about the case next (its assessments) need not test the case rules
+    # again for this user: ``opened_for`` says they were applied (case_opened_for).
+    case.opened_for_user_id = request.user.pk
+    return case
+
+
+def case_opened_for(*, case: Case, user) -> bool:
+    """Was this case object opened for this user through ``case_get_for_user`` (so the case
+    rules have been applied to it)?"""
+    return getattr(case, "opened_for_user_id", None) == user.pk
 
 
 def people_on_cases_visible_to(*, user):
@@ -408,6 +418,7 @@ __all__ = [
     "WorkerLoad",
     "case_chain",
     "case_get_for_user",
+    "case_opened_for",
     "known_to_teams",
     "case_timeline",
     "cases_sent_back",

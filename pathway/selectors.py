@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from audit.access import record_get_for_user
 from cases.models import Case
-from cases.selectors import cases_visible_to
+from cases.selectors import case_opened_for, cases_visible_to
 from familyfirst.clocks import Rag, add_working_days_to_date
 from pathway.models import (
     AgencyInvolved,
@@ -120,11 +120,16 @@ def assessment_get_for_user(*, request, assessment_id, person_ids_shown=None) ->
 
 def assessments_for_case(*, user, case: Case) -> list[Assessment]:
     """The case's assessments, newest first, each with its versions and the latest of them
-    (two queries)."""
+    (two queries). A case the page opened for this user (``cases.selectors.case_opened_for``)
+    is not put through the case rules again: only the restriction rule on the children is."""
+    if case_opened_for(case=case, user=user):
+        visible = Assessment.objects.filter(case=case).exclude(
+            children__in=people_hidden_from(user=user)
+        )
+    else:
+        visible = assessments_visible_to(user=user).filter(case=case)
     assessments = list(
-        assessments_visible_to(user=user)
-        .filter(case=case)
-        .prefetch_related(
+        visible.prefetch_related(
             Prefetch(
                 "versions",
                 queryset=AssessmentVersion.objects.order_by("number").select_related("author"),
