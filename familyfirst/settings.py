@@ -178,6 +178,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # serve straight from the source folders.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Served from the source folders, each file is looked up when it is asked for rather than every
+# file (about 200) indexed when the app's middleware is built: Django's test client builds the
+# middleware afresh for every client, and indexing was a third of a view test's time
+# (docs/testing.md). Production's collected files are indexed once, at start-up.
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 if not STATIC_MANIFEST:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
