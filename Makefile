@@ -57,7 +57,7 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: test
 test: install ## Run the whole test suite (PostgreSQL and Redis when DATABASE_URL and CELERY_BROKER_URL are set)
-	$(TEST_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) --maxschedchunk=1 $(PYTEST_ARGS)
 
 # Benchmarks run on PostgreSQL in their own database (emptied and reseeded), never the app's.
 BENCH_ENV := $(TEST_ENV) DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fc_bench}

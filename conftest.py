@@ -35,6 +35,23 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+# The marks of the tests that take seconds each: a browser, a Celery worker, a subprocess.
+LONG_RUNNING = ("browser", "worker", "slow")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Long-running tests first, in their usual order, then the rest. pytest-xdist deals the
+    first quarter of the tests out between its processes and the rest as each runs short, so the
+    long ones run side by side from the start and the processes finish together, where a long
+    test dealt out last kept one process running alone (docs/testing.md). On PostgreSQL only:
+    there a test that commits leaves the database as it found it (tests/database.py), while on
+    SQLite Django's flush empties it, so pytest-django's order (those tests last) is kept."""
+    if connection.vendor != "postgresql":
+        return
+    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in LONG_RUNNING))
+
+
 def _seed() -> None:
     """Reference data, the published Spectrum framework (its data migration loads it; a database
     kept from an older run may have lost it) and every persona, as each test expects to find

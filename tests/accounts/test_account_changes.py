@@ -205,6 +205,7 @@ def _check_deploy(require_mfa: str) -> str:
     return result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_check_deploy_warns_when_two_factor_sign_in_is_off():
     assert "accounts.W001" in _check_deploy("false")
     assert "accounts.W001" not in _check_deploy("true")

@@ -15,6 +15,7 @@ BEFORE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_cases_opened_before_the_move_are_kept_and_wait_to_be_accepted():
     executor = MigrationExecutor(connection)

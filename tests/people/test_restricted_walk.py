@@ -273,6 +273,7 @@ def test_no_route_shows_a_restricted_child_to_a_worker_who_may_not_see_them(
     assert found == {}, "\n".join(line for lines in found.values() for line in lines)
 
 
+@pytest.mark.slow
 def test_the_walk_finds_the_child_where_a_manager_may_see_them(planted, client_for):
     found, errors, _count = _walk(client_for("fc_manager"), planted)
 
