@@ -2,9 +2,9 @@
 
 Reading the package takes about three seconds, so the rows are cached for the session and
 written to the test database once, committed, before the first test that asks for them; every
-test's own transaction then starts with them. Tests that use transactional_db (the browser
-tests) empty every table when they end, so ``postcodes`` writes them again when it finds them
-gone (about half a second).
+test's own transaction then starts with them, and tests that commit (the browser tests) leave
+them in place (tests/database.py). Where Django's flush empties every table instead (SQLite),
+``postcodes`` writes them again when it finds them gone (about half a second).
 
 Other apps' tests can use the fixtures by importing them: ``from tests.locality.conftest import
 postcodes, postcode_tables``.
@@ -13,9 +13,11 @@ postcodes, postcode_tables``.
 from functools import cache
 
 import pytest
+from django.db import connection
 
-from locality.models import Postcode
+from locality.models import Postcode, PostcodeSector
 from locality.services import postcode_directory_rows, postcodes_load
+from tests import database
 
 
 @cache
@@ -27,6 +29,10 @@ def directory_rows():
 def postcode_tables(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         postcodes_load(directory_rows=directory_rows())
+        # Kept through tests that commit, which leave them alone (tests/database.py).
+        database.snapshot_tables(
+            connection, [Postcode._meta.db_table, PostcodeSector._meta.db_table]
+        )
 
 
 @pytest.fixture
