@@ -74,7 +74,10 @@ def no_js_page(browser, transactional_db) -> Page:
 
 
 def assert_accessible(page: Page, label: str = "") -> None:
-    """Inject axe-core and fail with a readable list of any WCAG A/AA violation on the page."""
+    """Inject axe-core and fail with a readable list of any WCAG A/AA violation on the page
+    (once the page in hand has loaded: a test checks the page it waited for, not one a click is
+    still leaving)."""
+    page.wait_for_load_state()
     page.add_script_tag(path=str(AXE_SCRIPT))
     results = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",

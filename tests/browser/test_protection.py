@@ -187,8 +187,11 @@ def test_a_police_call_about_a_disclosure_goes_from_the_front_door_to_a_child_pr
     assert plan.core_group_due_date == date(2026, 9, 24)
     assert_accessible(worker, "child protection record with a plan")
     worker.get_by_role("link", name="Record it").click()
+    # The next page, not the one the click leaves: checked before it had loaded, it had no body.
+    core_group_date = worker.get_by_label("Date of the first core group meeting")
+    expect(core_group_date).to_be_visible()
     assert_accessible(worker, "first core group")
-    worker.get_by_label("Date of the first core group meeting").fill("17/09/2026")
+    core_group_date.fill("17/09/2026")
     worker.get_by_role("button", name="Save").click()
     expect(worker.get_by_test_id("plan")).to_contain_text("Held 17 Sep 2026")
     worker.get_by_role("link", name="End the plan").click()

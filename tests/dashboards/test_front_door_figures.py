@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 
 from cases.models import CaseStatus
 from consent.models import ConsentException, ExceptionReason, FamilyTold, Purpose
@@ -282,7 +283,10 @@ def test_the_page_computes_the_same_figures_with_one_query_for_the_contacts(
     # The five contact figures share one read of the contacts, after one look-up of which days
     # the daily summary holds (none here: every day is counted live; the summary's own tests are
     # in test_contact_summary.py).
-    with django_assert_num_queries(len(FRONT_DOOR_FIGURES) - len(CONTACT_FIGURES) + 2):
+    summary_lookup = 1 if connection.vendor == "postgresql" else 0  # none on SQLite
+    with django_assert_num_queries(
+        len(FRONT_DOOR_FIGURES) - len(CONTACT_FIGURES) + 1 + summary_lookup
+    ):
         together = front_door_figures(RANGE)
 
     for key, figure in together.items():
