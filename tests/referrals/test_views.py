@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from referrals.models import AuthorisationStatus, Consultation, ConsultationChild, Outcome
+from referrals.selectors import QUEUE_PAGE_SIZE
 from referrals.services import consultation_child_add, consultation_child_decide, consultation_start
 
 
@@ -54,20 +55,20 @@ def test_the_queue_runs_the_same_bounded_number_of_queries_however_long(
     with django_assert_max_num_queries(15):
         response = client.get(reverse("referrals:queue"))
 
-    assert len(response.context["rows"]) == min(count, 100)
+    assert len(response.context["rows"]) == min(count, QUEUE_PAGE_SIZE)
     assert f"{count} open" in response.content.decode()
 
 
-def test_a_long_queue_shows_a_hundred_a_page_soonest_due_first(client_for, practitioner):
-    made = _consultations(practitioner, 150)
+def test_a_long_queue_shows_fifty_a_page_soonest_due_first(client_for, practitioner):
+    assert QUEUE_PAGE_SIZE == 50
+    made = _consultations(practitioner, 120)
     client = client_for("practitioner")
 
-    first = client.get(reverse("referrals:queue"))
-    second = client.get(reverse("referrals:queue"), {"page": 2})
+    pages = [client.get(reverse("referrals:queue"), {"page": n}) for n in (1, 2, 3)]
 
-    shown = [row.consultation for row in first.context["rows"] + second.context["rows"]]
+    shown = [row.consultation for page in pages for row in page.context["rows"]]
     assert shown == sorted(made, key=lambda c: (c.decision_due_at, c.reference))
-    assert "Showing 101 to 150" in second.content.decode()
+    assert "Showing 101 to 120" in pages[2].content.decode()
 
 
 def _awaiting(practitioner, child):
