@@ -86,8 +86,8 @@ CONSULTATION_COLUMNS = (
     "id, reference, status, channel, received_at, decision_due_at, decided_at, completed_at,"
     " purpose, purpose_detail, caller_name, caller_role, caller_agency_type, caller_organisation,"
     " caller_phone, caller_email, caller_relationship, caller_anonymous, concerns,"
-    " child_location_now, safe_now, family_knows, child_views, strengths, action_plan, version,"
-    " created_at, updated_at, practitioner_id"
+    " child_location_now, safe_now, family_knows, child_views, strengths, action_plan,"
+    " typed_not_saved, version, created_at, updated_at, practitioner_id"
 )
 
 
@@ -101,7 +101,7 @@ def _consultation(kind: str, purpose: str, offset_minutes: int):
         f" {received} + interval '1 day', {decided}, {decided}, '{purpose}', '', 'Caller', '',"
         " (ARRAY['SCHOOL','POLICE','GP','HEALTH_VISITOR','FAMILY_MEMBER','HOUSING','EARLY_HELP',"
         "'OTHER'])[1 + n %% 8], '', '', '', '', false, 'Synthetic benchmark concerns', '', '',"
-        " '', '', '', '', 1, received, received,"
+        " '', '', '', '', '{}', 1, received, received,"
         " (%(practitioners)s::bigint[])[1 + n %% %(practitioner_count)s]",
     )
 
@@ -131,7 +131,8 @@ CASE = (
     "cases_case",
     "id, status, urgent, referral_date, assessment_due_date, opened_at, child_id, team_id,"
     " closure_note, closure_reason, level, sent_back_reason, transfer_note, transfer_reason,"
-    " opened_by_id, first_referral_id, allocated_to_id, closed_at, re_referral_of_id",
+    " opened_by_id, first_referral_id, allocated_to_id, closed_at, re_referral_of_id,"
+    " primary_need, referral_nfa",
     f"md5('case' || n)::uuid,"
     f" CASE WHEN {OPEN} THEN (CASE WHEN n %% 5 = 0 THEN 'UNALLOCATED' ELSE 'ALLOCATED' END)"
     " ELSE 'CLOSED' END, false, (received AT TIME ZONE 'Europe/London')::date,"
@@ -143,7 +144,7 @@ CASE = (
     f" CASE WHEN {OPEN} AND n %% 5 <> 0 THEN (%(workers)s::bigint[])"
     f"[(team_index - 1) * {WORKERS_PER_TEAM} + 1 + (n / 7) %% {WORKERS_PER_TEAM}] END,"
     f" CASE WHEN {OPEN} THEN NULL ELSE received + make_interval(days => 1 + n %% 90) END,"
-    " CASE WHEN n %% 8 = 0 AND n > %(first)s THEN md5('case' || (n - 1))::uuid END",
+    " CASE WHEN n %% 8 = 0 AND n > %(first)s THEN md5('case' || (n - 1))::uuid END, '', false",
 )
 TASK = (
     "cases_casetask",

@@ -100,12 +100,12 @@ SPECS = [
         " purpose, purpose_detail, caller_name, caller_role, caller_agency_type,"
         " caller_organisation, caller_phone, caller_email, caller_relationship, caller_anonymous,"
         " concerns, child_location_now, safe_now, family_knows, child_views, strengths,"
-        " action_plan, version, created_at, updated_at, practitioner_id",
+        " action_plan, typed_not_saved, version, created_at, updated_at, practitioner_id",
         "md5('call' || n)::uuid, 'BR-' || n, 'COMPLETE', 'TELEPHONE', received,"
         " received + interval '1 day', received + interval '2 hours', received + interval '2 hours',"
         " 'REFERRAL', '', 'Caller', '', (ARRAY['SCHOOL','POLICE','GP','HEALTH_VISITOR',"
         "'FAMILY_MEMBER','HOUSING','EARLY_HELP','OTHER'])[1 + n %% 8], '', '', '', '', false,"
-        " 'Synthetic benchmark concerns', '', '', '', '', '', '', 1, received, received,"
+        " 'Synthetic benchmark concerns', '', '', '', '', '', '', '{}', 1, received, received,"
         " %(practitioner)s",
         "",
     ),
