@@ -41,10 +41,10 @@ LONG_RUNNING = ("browser", "worker", "slow")
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Long-running tests first, in their usual order, then the rest. pytest-xdist deals the
-    first quarter of the tests out between its processes and the rest as each runs short, so the
-    long ones run side by side from the start and the processes finish together, where a long
-    test dealt out last kept one process running alone (docs/testing.md). On PostgreSQL only:
+    """Long-running tests first, in their usual order, then the rest. ``make test`` has
+    pytest-xdist hand them out one at a time in this order (``--maxschedchunk=1``), so the long
+    ones run side by side from the start and the processes finish together, where a long test
+    dealt out last kept one process running alone (docs/testing.md). On PostgreSQL only:
     there a test that commits leaves the database as it found it (tests/database.py), while on
     SQLite Django's flush empties it, so pytest-django's order (those tests last) is kept."""
     if connection.vendor != "postgresql":

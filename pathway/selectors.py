@@ -68,10 +68,14 @@ def assessment_version_signed_off_latest(*, assessment: Assessment) -> Assessmen
 # Who sees what -------------------------------------------------------------------------------
 
 
+def _without_hidden_children(assessments, *, user):
+    """The restriction rule: no assessment covering a child hidden from the user."""
+    return assessments.exclude(children__in=people_hidden_from(user=user))
+
+
 def assessments_visible_to(*, user):
-    hidden = people_hidden_from(user=user)
-    return Assessment.objects.filter(case__in=cases_visible_to(user=user)).exclude(
-        children__in=hidden
+    return _without_hidden_children(
+        Assessment.objects.filter(case__in=cases_visible_to(user=user)), user=user
     )
 
 
@@ -123,9 +127,7 @@ def assessments_for_case(*, user, case: Case) -> list[Assessment]:
     (two queries). A case the page opened for this user (``cases.selectors.case_opened_for``)
     is not put through the case rules again: only the restriction rule on the children is."""
     if case_opened_for(case=case, user=user):
-        visible = Assessment.objects.filter(case=case).exclude(
-            children__in=people_hidden_from(user=user)
-        )
+        visible = _without_hidden_children(Assessment.objects.filter(case=case), user=user)
     else:
         visible = assessments_visible_to(user=user).filter(case=case)
     assessments = list(

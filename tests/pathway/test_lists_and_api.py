@@ -117,8 +117,13 @@ def test_a_restricted_child_s_assessment_is_not_shown(
     teenager.restricted = True
     teenager.restriction_category = "OTHER"
     teenager.save(update_fields=["restricted", "restriction_category"])
-    response = client_for("rugby_fhlp").get(reverse("pathway:assessment", args=[assessment.pk]))
+    client = client_for("rugby_fhlp")
+    response = client.get(reverse("pathway:assessment", args=[assessment.pk]))
     assert response.status_code == 404
+    # Nor on the case page, which opens the case itself and then lists its assessments.
+    case_page = client.get(reverse("cases:case", args=[fhlp_case.pk]))
+    assert case_page.status_code == 200
+    assert str(assessment.pk) not in case_page.content.decode()
 
 
 def test_the_demo_adds_one_assessment_in_progress_once(fhlp_case, rugby_fhlp, client_for):
